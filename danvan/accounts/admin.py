@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["full_name"]
+    list_display = ["full_name", "email", "phone", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_active"]
+    search_fields = ["full_name", "email", "phone"]
+    fieldsets = (
+        (None, {"fields": ("full_name", "email", "phone", "password")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("full_name", "email", "phone", "password1", "password2")}),)
+    filter_horizontal = ["groups"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency", "role", "title", "started_on", "ended_on"]
+    list_filter = ["role"]
+    search_fields = ["user__full_name", "agency__name"]
+    autocomplete_fields = ["user", "agency"]
+    list_select_related = ["user", "agency"]

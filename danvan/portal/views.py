@@ -1,0 +1,49 @@
+"""The citizens' home page, the officials' home page, and the unit lookup."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from danvan.accounts.access import can_open_staff_home, roles_of
+from danvan.accounts.queries import current_memberships
+from danvan.places.queries import successors_in_force, unit_search
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html")
+
+
+@require_GET
+@login_required
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Officials land in their workspace, citizens on their account page."""
+    if can_open_staff_home(request.user):
+        return redirect("portal:staff-home")
+    return redirect("accounts:account")
+
+
+@require_GET
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    if not can_open_staff_home(request.user):
+        raise PermissionDenied
+    context = {
+        "roles": sorted(roles_of(request.user), key=str),
+        "memberships": current_memberships(user=request.user),  # type: ignore[arg-type]
+    }
+    return render(request, "portal/staff_home.html", context)
+
+
+@require_GET
+def units(request: HttpRequest) -> HttpResponse:
+    """Find a commune or ward, old or new; an old one shows the unit that replaced it."""
+    text = request.GET.get("q", "").strip()[:100]
+    found = unit_search(text=text)
+    successors = successors_in_force(units=found)
+    results = [(unit, successors[unit.pk]) for unit in found]
+    context = {"q": text, "results": results, "searched": len(text) >= 2}
+    template = "portal/units.html#results" if request.htmx else "portal/units.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
