@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
-from .phone import normalize_phone
+from .phone import looks_like_phone, normalize_phone
 
 
 class LoginForm(AuthenticationForm):
@@ -31,6 +31,13 @@ class LoginForm(AuthenticationForm):
             "Enter your email or mobile number."
         )
         self.fields["password"].error_messages["required"] = _("Enter your password.")
+
+    def clean_username(self) -> str:
+        """A mistyped phone number gets its own message instead of 'wrong password'."""
+        username = str(self.cleaned_data["username"]).strip()
+        if looks_like_phone(username):
+            normalize_phone(username)
+        return username
 
 
 class SignupForm(forms.Form):
@@ -88,7 +95,8 @@ class SignupForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("email") and not data.get("phone") and not self.has_error("email") and not self.has_error("phone"):
+        contact_errors = self.has_error("email") or self.has_error("phone")
+        if not data.get("email") and not data.get("phone") and not contact_errors:
             raise ValidationError(
                 _("Enter an email address or a mobile number (or both)."), code="no_contact"
             )

@@ -48,7 +48,7 @@ def successors_in_force(*, units: list[Unit], on: date | None = None) -> dict[in
     while frontier:
         for origin, unit, main in frontier:
             if unit.in_force_on(day):
-                result[origin].insert(0, unit) if main else result[origin].append(unit)
+                result[origin].insert(0 if main else len(result[origin]), unit)
         pending = [(o, u, m) for o, u, m in frontier if not u.in_force_on(day)]
         links = UnitSuccession.objects.filter(predecessor__in=[u.pk for _, u, _ in pending])
         by_predecessor: dict[int, list[UnitSuccession]] = {}

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from danvan.core.text import fold
 
-from .models import Unit, UnitSuccession
+from .models import Agency, Unit, UnitSuccession
 from .source import Key, SuccessionRecord, UnitRecord, read_units
 
 _UNIT_FIELDS = (
@@ -106,3 +106,37 @@ def _upsert_successions(
     UnitSuccession.objects.bulk_update(to_update, ["is_default"], batch_size=2000)
     report.successions_created += len(to_create)
     report.successions_updated += len(to_update)
+
+
+def peoples_committees_ensure(*, province: Unit) -> int:
+    """Give the province and each of its communes in force a People's Committee.
+
+    Returns how many were created; existing committees are left as they are, so an
+    administrator's edits (address, phone) survive a rerun.
+    """
+    units = [province, *Unit.objects.filter(parent=province, valid_until__isnull=True)]
+    have = set(
+        Agency.objects.filter(
+            type=Agency.Type.PEOPLES_COMMITTEE, home_unit__in=units
+        ).values_list("home_unit_id", flat=True)
+    )
+    provincial = Agency.objects.filter(
+        type=Agency.Type.PEOPLES_COMMITTEE, home_unit=province
+    ).first()
+    created = 0
+    for unit in units:
+        if unit.pk in have:
+            continue
+        with transaction.atomic():
+            agency = Agency.objects.create(
+                code=f"ubnd-{unit.level[0]}{unit.code}",
+                name=f"Ủy ban nhân dân {unit.name}",
+                short_name=f"UBND {unit.short_name}",
+                type=Agency.Type.PEOPLES_COMMITTEE,
+                parent=provincial if unit != province else None,
+                home_unit=unit,
+            )
+            agency.served_units.add(unit)
+        provincial = provincial or agency
+        created += 1
+    return created

@@ -1,0 +1,54 @@
+"""Shared fixtures: the demo province is loaded once per test database."""
+
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from django.test import Client
+
+from danvan.accounts.models import User
+from danvan.accounts.roles import Role
+from danvan.demo.services import demo_accounts, demo_load
+
+DEMO_PASSWORD = "Demo-Password-2026"
+FROZEN_NOW = "2026-11-23 09:00:00+07:00"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Units (old and new) and the demo province, loaded once: tests run in transactions."""
+    with django_db_blocker.unblock(), time_machine.travel(FROZEN_NOW, tick=False):
+        demo_load(password=DEMO_PASSWORD)
+
+
+@pytest.fixture(autouse=True)
+def frozen_time() -> Iterator[time_machine.Traveller]:
+    with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def demo_user(db):  # type: ignore[no-untyped-def]
+    """The demo account for a role: `demo_user(Role.HEAD)`."""
+    logins = {a.role: a.login for a in demo_accounts()}
+
+    def get(role: Role) -> User:
+        login = logins[role]
+        if "@" in login:
+            return User.objects.get(email=login)
+        return User.objects.get(phone="+84" + login[1:])
+
+    return get
+
+
+@pytest.fixture
+def client_as(demo_user):  # type: ignore[no-untyped-def]
+    """A test client signed in as the demo account of a role (or anonymous for None)."""
+
+    def make(role: Role | None) -> Client:
+        client = Client()
+        if role is not None:
+            client.force_login(demo_user(role), backend="danvan.accounts.backends.EmailOrPhoneBackend")
+        return client
+
+    return make

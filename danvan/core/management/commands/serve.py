@@ -1,0 +1,72 @@
+"""Serve the platform on one machine: the web server and the background task worker together.
+
+Both run as child processes; if either stops, the other is stopped too and the command
+exits with an error, so a supervisor (or the person at the terminal) sees it at once.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+POLL_SECONDS = 0.5
+
+
+class Command(BaseCommand):
+    help = "Run the web server (gunicorn) and the task worker until interrupted."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default=os.environ.get("DANVAN_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        parser.add_argument("--task-workers", type=int, default=int(os.environ.get("TASK_WORKERS", "1")))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        commands = [_web_command(options["bind"], options["web_workers"])]
+        commands += [_worker_command(n) for n in range(options["task_workers"])]
+        children = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603
+        self.stdout.write(f"Serving http://{options['bind']}/  (Ctrl+C to stop)")
+        stopping = False
+
+        def stop(signum: int, frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(POLL_SECONDS)
+        _stop_all(children)
+        if not stopping:
+            sys.exit(1)
+
+
+def _web_command(bind: str, workers: int) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        "--bind", bind, "--workers", str(workers), "--threads", "4",
+        "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "20",
+        "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1", "--no-control-socket",
+    ]  # fmt: skip
+
+
+def _worker_command(number: int) -> list[str]:
+    return [
+        sys.executable, "manage.py", "db_worker", "--queue-name", "*",
+        "--interval", "1", "--no-reload", "--worker-id", f"{os.uname().nodename}-{os.getpid()}-{number}",
+    ]  # fmt: skip
+
+
+def _stop_all(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + 25
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()

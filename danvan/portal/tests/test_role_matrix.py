@@ -1,0 +1,57 @@
+"""Every page of the foundation × every role: the exact status code each one gets."""
+
+import pytest
+
+from danvan.accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/units/?q=pho", "/accounts/login/", "/accounts/signup/", "/accounts/", "/staff/", "/admin/"]
+OK, REDIRECT, FORBIDDEN = 200, 302, 403
+OFFICIAL = [OK, OK, REDIRECT, REDIRECT, OK, OK, REDIRECT]
+
+# Signed-in users are sent away from the login and sign-up pages; the admin site sends
+# non-administrators to its own login page.
+MATRIX = {
+    None: [OK, OK, OK, OK, REDIRECT, REDIRECT, REDIRECT],
+    Role.CITIZEN: [OK, OK, REDIRECT, REDIRECT, OK, FORBIDDEN, REDIRECT],
+    Role.RECEPTION_OFFICER: OFFICIAL,
+    Role.HANDLING_OFFICER: OFFICIAL,
+    Role.HEAD: OFFICIAL,
+    Role.SUPERVISOR: OFFICIAL,
+    Role.AUDITOR: OFFICIAL,
+    Role.ADMINISTRATOR: [OK, OK, REDIRECT, REDIRECT, OK, OK, OK],
+}
+
+
+@pytest.mark.parametrize("role", list(MATRIX), ids=lambda r: str(r or "anonymous"))
+def test_role_by_page(role, client_as):
+    client = client_as(role)
+    got = [client.get(page).status_code for page in PAGES]
+    assert dict(zip(PAGES, got, strict=True)) == dict(zip(PAGES, MATRIX[role], strict=True))
+
+
+def test_the_matrix_covers_every_role():
+    assert set(MATRIX) == {None, *Role}
+
+
+def test_anonymous_is_sent_to_login_with_next(client_as):
+    response = client_as(None).get("/staff/")
+    assert response.url == "/accounts/login/?next=/staff/"
+
+
+def test_forbidden_page_explains_in_vietnamese(client_as):
+    response = client_as(Role.CITIZEN).get("/staff/")
+    assert "Bạn không có quyền mở trang này" in response.content.decode()
+
+
+def test_staff_home_names_the_officials_agency(client_as):
+    response = client_as(Role.SUPERVISOR).get("/staff/")
+    assert "Ban Dân vận Tỉnh ủy Hưng Yên" in response.content.decode()
+
+
+def test_admin_site_speaks_vietnamese(client_as):
+    response = client_as(Role.ADMINISTRATOR).get("/admin/")
+    text = response.content.decode()
+    assert "Quản trị Dân Vận" in text
+    assert "Địa bàn và cơ quan" in text
