@@ -15,20 +15,24 @@ FROZEN_NOW = "2026-11-23 09:00:00+07:00"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def django_db_setup(django_db_setup, django_db_blocker):
     """Units (old and new) and the demo province, loaded once: tests run in transactions."""
     with django_db_blocker.unblock(), time_machine.travel(FROZEN_NOW, tick=False):
         demo_load(password=DEMO_PASSWORD)
 
 
 @pytest.fixture(autouse=True)
-def frozen_time() -> Iterator[time_machine.Traveller]:
+def frozen_time(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller | None]:
+    """Every test runs at a fixed instant, except browser journeys against a real server."""
+    if request.node.get_closest_marker("e2e"):
+        yield None
+        return
     with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
         yield traveller
 
 
 @pytest.fixture
-def demo_user(db):  # type: ignore[no-untyped-def]
+def demo_user(db):
     """The demo account for a role: `demo_user(Role.HEAD)`."""
     logins = {a.role: a.login for a in demo_accounts()}
 
@@ -42,13 +46,33 @@ def demo_user(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def client_as(demo_user):  # type: ignore[no-untyped-def]
+def client_as(demo_user):
     """A test client signed in as the demo account of a role (or anonymous for None)."""
 
     def make(role: Role | None) -> Client:
         client = Client()
         if role is not None:
-            client.force_login(demo_user(role), backend="danvan.accounts.backends.EmailOrPhoneBackend")
+            client.force_login(
+                demo_user(role), backend="danvan.accounts.backends.EmailOrPhoneBackend"
+            )
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def live_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The platform as `make run` starts it (gunicorn, task worker, demo data) on a free port."""
+    from danvan.core.testing import running_platform
+
+    with running_platform(tmp_path_factory.mktemp("platform"), password=DEMO_PASSWORD) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    from danvan.core.testing import chromium
+
+    with chromium() as browser:
+        yield browser

@@ -23,7 +23,7 @@ def roles_of(user: AnyUser) -> frozenset[Role]:
         roles.add(Role.ADMINISTRATOR)
     if not roles:
         roles.add(Role.CITIZEN)
-    user._danvan_roles = frozenset(roles)  # type: ignore[union-attr]
+    setattr(user, "_danvan_roles", frozenset(roles))  # noqa: B010 (a per-request cache)
     return frozenset(roles)
 
 

@@ -1,18 +1,25 @@
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
+from django.http import HttpRequest
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import Membership, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
     extra = 0
     autocomplete_fields = ["agency"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
     ordering = ["full_name"]
     list_display = ["full_name", "email", "phone", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active"]
@@ -22,13 +29,27 @@ class UserAdmin(BaseUserAdmin):
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("full_name", "email", "phone", "password1", "password2")}),)
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("full_name", "email", "phone", "password1", "password2"),
+            },
+        ),
+    )
     filter_horizontal = ["groups"]
     inlines = [MembershipInline]
 
+    def get_inlines(
+        self, request: HttpRequest, obj: User | None
+    ) -> list[type[InlineModelAdmin[Any, Any]]]:
+        # Memberships are added once the account exists, as on Django's own two-step form.
+        return [] if obj is None else list(self.inlines)
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ["user", "agency", "role", "title", "started_on", "ended_on"]
     list_filter = ["role"]
     search_fields = ["user__full_name", "agency__name"]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -27,9 +27,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].error_messages["required"] = _(
-            "Enter your email or mobile number."
-        )
+        self.fields["username"].error_messages["required"] = _("Enter your email or mobile number.")
         self.fields["password"].error_messages["required"] = _("Enter your password.")
 
     def clean_username(self) -> str:
@@ -50,7 +48,9 @@ class SignupForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     password1 = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
         label=_("Repeat the password"),
@@ -102,7 +102,9 @@ class SignupForm(forms.Form):
             )
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", ValidationError(_("The two passwords differ."), code="mismatch"))
+            self.add_error(
+                "password2", ValidationError(_("The two passwords differ."), code="mismatch")
+            )
         elif p1:
             candidate = User(full_name=data.get("full_name", ""), email=data.get("email"))
             try:
@@ -110,3 +112,26 @@ class SignupForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class _ContactCleaning(forms.ModelForm):  # type: ignore[type-arg]
+    """Phone numbers and e-mails stored in one canonical form, whoever types them."""
+
+    def clean_phone(self) -> str | None:
+        raw = (self.cleaned_data.get("phone") or "").strip()
+        return normalize_phone(raw) if raw else None
+
+    def clean_email(self) -> str | None:
+        return (self.cleaned_data.get("email") or "").strip().lower() or None
+
+
+class UserAdminCreationForm(_ContactCleaning, AdminUserCreationForm):  # type: ignore[type-arg]
+    class Meta:
+        model = User
+        fields = ("full_name", "email", "phone")
+
+
+class UserAdminChangeForm(_ContactCleaning, UserChangeForm):  # type: ignore[type-arg]
+    class Meta:
+        model = User
+        fields = "__all__"

@@ -36,9 +36,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(_("email"), unique=True, null=True, blank=True)
-    phone = models.CharField(
-        _("mobile phone"), max_length=12, unique=True, null=True, blank=True
-    )
+    phone = models.CharField(_("mobile phone"), max_length=12, unique=True, null=True, blank=True)
     full_name = models.CharField(_("full name"), max_length=150)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(

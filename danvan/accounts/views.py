@@ -23,7 +23,9 @@ login_view = auth_views.LoginView.as_view(
 logout_view = auth_views.LogoutView.as_view()
 
 
-def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any
+) -> HttpResponse:
     """What django-axes answers while an identifier is locked after repeated failures."""
     minutes = int(settings.AXES_COOLOFF_TIME * 60)
     form = LoginForm(request, data=request.POST or None)
@@ -31,7 +33,9 @@ def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, 
     message = _(
         "Too many failed sign-in attempts. For your safety, try again in %(minutes)d minutes."
     ) % {"minutes": minutes}
-    return render(request, "accounts/login.html", {"form": form, "locked_message": message}, status=429)
+    return render(
+        request, "accounts/login.html", {"form": form, "locked_message": message}, status=429
+    )
 
 
 @require_http_methods(["GET", "POST"])

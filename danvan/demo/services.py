@@ -22,13 +22,23 @@ DEMO_EMAIL_DOMAIN = "demo.danvan.vn"
 PROVINCIAL_AGENCIES = [
     ("hy-ban-tcd", "Ban Tiếp công dân tỉnh Hưng Yên", "Ban TCD tỉnh", Agency.Type.RECEPTION_OFFICE),
     ("hy-thanh-tra", "Thanh tra tỉnh Hưng Yên", "Thanh tra tỉnh", Agency.Type.INSPECTORATE),
-    ("hy-so-nnmt", "Sở Nông nghiệp và Môi trường tỉnh Hưng Yên", "Sở NN&MT", Agency.Type.DEPARTMENT),
+    (
+        "hy-so-nnmt",
+        "Sở Nông nghiệp và Môi trường tỉnh Hưng Yên",
+        "Sở NN&MT",
+        Agency.Type.DEPARTMENT,
+    ),
     ("hy-so-xd", "Sở Xây dựng tỉnh Hưng Yên", "Sở Xây dựng", Agency.Type.DEPARTMENT),
     ("hy-so-yt", "Sở Y tế tỉnh Hưng Yên", "Sở Y tế", Agency.Type.DEPARTMENT),
     ("hy-so-gddt", "Sở Giáo dục và Đào tạo tỉnh Hưng Yên", "Sở GD&ĐT", Agency.Type.DEPARTMENT),
     ("hy-so-nv", "Sở Nội vụ tỉnh Hưng Yên", "Sở Nội vụ", Agency.Type.DEPARTMENT),
     ("hy-cong-an", "Công an tỉnh Hưng Yên", "Công an tỉnh", Agency.Type.POLICE),
-    ("hy-ban-dan-van", "Ban Dân vận Tỉnh ủy Hưng Yên", "Ban Dân vận", Agency.Type.MASS_MOBILISATION),
+    (
+        "hy-ban-dan-van",
+        "Ban Dân vận Tỉnh ủy Hưng Yên",
+        "Ban Dân vận",
+        Agency.Type.MASS_MOBILISATION,
+    ),
     ("hy-mttq", "Ủy ban MTTQ Việt Nam tỉnh Hưng Yên", "MTTQ tỉnh", Agency.Type.FRONT),
 ]
 OUTSIDE_STATE = {Agency.Type.MASS_MOBILISATION, Agency.Type.FRONT}

@@ -3,7 +3,7 @@ from django.contrib import admin
 from .models import Agency, Unit, UnitSuccession
 
 
-class SuccessionInline(admin.TabularInline):
+class SuccessionInline(admin.TabularInline[UnitSuccession, Unit]):
     model = UnitSuccession
     fk_name = "predecessor"
     extra = 0
@@ -11,7 +11,7 @@ class SuccessionInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(admin.ModelAdmin[Unit]):
     list_display = ["name", "code", "level", "kind", "parent", "valid_from", "valid_until"]
     list_filter = ["level", "kind", "valid_until"]
     search_fields = ["name", "code", "folded_name"]
@@ -21,7 +21,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(admin.ModelAdmin[Agency]):
     list_display = ["name", "type", "home_unit", "parent", "is_active"]
     list_filter = ["type", "is_active"]
     search_fields = ["name", "short_name", "code"]

@@ -3,9 +3,9 @@
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from danvan.core.text import fold
-from django.utils import timezone
 
 from .models import Agency, Unit, UnitSuccession
 

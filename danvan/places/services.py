@@ -88,16 +88,16 @@ def _differs(current: Unit, wanted: Unit) -> bool:
 def _upsert_successions(
     records: list[SuccessionRecord], ids: dict[Key, int], report: LoadReport
 ) -> None:
-    existing = {
-        (s.predecessor_id, s.successor_id): s for s in UnitSuccession.objects.all()
-    }
+    existing = {(s.predecessor_id, s.successor_id): s for s in UnitSuccession.objects.all()}
     to_create, to_update = [], []
     for rec in records:
         pair = (ids[rec.predecessor], ids[rec.successor])
         current = existing.get(pair)
         if current is None:
             to_create.append(
-                UnitSuccession(predecessor_id=pair[0], successor_id=pair[1], is_default=rec.is_default)
+                UnitSuccession(
+                    predecessor_id=pair[0], successor_id=pair[1], is_default=rec.is_default
+                )
             )
         elif current.is_default != rec.is_default:
             current.is_default = rec.is_default
@@ -116,9 +116,9 @@ def peoples_committees_ensure(*, province: Unit) -> int:
     """
     units = [province, *Unit.objects.filter(parent=province, valid_until__isnull=True)]
     have = set(
-        Agency.objects.filter(
-            type=Agency.Type.PEOPLES_COMMITTEE, home_unit__in=units
-        ).values_list("home_unit_id", flat=True)
+        Agency.objects.filter(type=Agency.Type.PEOPLES_COMMITTEE, home_unit__in=units).values_list(
+            "home_unit_id", flat=True
+        )
     )
     provincial = Agency.objects.filter(
         type=Agency.Type.PEOPLES_COMMITTEE, home_unit=province

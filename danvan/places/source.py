@@ -131,13 +131,18 @@ def _successions(
     old_unit: dict[str, Key] = {}
     for r in legacy_rows:
         old_key = f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey'] or ''}"
-        level, code = ("commune", r["wardCode"]) if r["wardCode"] else ("district", r["districtCode"])
+        level, code = (
+            ("commune", r["wardCode"]) if r["wardCode"] else ("district", r["districtCode"])
+        )
         old_unit[old_key] = (level, code, end)
 
     links: dict[tuple[Key, Key], bool] = {}
     for new_key, old_keys in mapping["DICT_PROVINCE"].items():
         for old_key in old_keys:
-            pair = (("province", old_province[_key(old_key)], end), ("province", new_province[_key(new_key)], None))
+            pair: tuple[Key, Key] = (
+                ("province", old_province[_key(old_key)], end),
+                ("province", new_province[_key(new_key)], None),
+            )
             links[pair] = True
     for prov_key, wards in mapping["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for ward_key, old_keys in wards.items():
@@ -147,7 +152,11 @@ def _successions(
     for prov_key, divided in mapping["DICT_PROVINCE_WARD_DIVIDED"].items():
         for old_key, parts in divided.items():
             for part in parts:
-                successor = ("commune", new_commune[(_key(prov_key), _key(part["newWardKey"]))], None)
+                successor = (
+                    "commune",
+                    new_commune[(_key(prov_key), _key(part["newWardKey"]))],
+                    None,
+                )
                 pair = (old_unit[old_key], successor)
                 links[pair] = links.get(pair, False) or bool(part["isDefaultNewWard"])
     return [SuccessionRecord(p, s, d) for (p, s), d in links.items()]

@@ -3,9 +3,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from conftest import DEMO_PASSWORD
 from danvan.accounts.models import User
 from danvan.accounts.roles import Role
-from conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
@@ -43,7 +43,10 @@ def test_official_signs_in_by_email_in_any_case_and_lands_on_staff_home():
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"username": "0912345678", "password": "wrong"}, "Email/số điện thoại hoặc mật khẩu không đúng"),
+        (
+            {"username": "0912345678", "password": "wrong"},
+            "Email/số điện thoại hoặc mật khẩu không đúng",
+        ),
         ({"username": "091234", "password": "x"}, "số điện thoại di động Việt Nam gồm 10 chữ số"),
         ({"username": "", "password": ""}, "Vui lòng nhập email hoặc số điện thoại di động."),
         ({"username": "0912345678", "password": ""}, "Vui lòng nhập mật khẩu."),
@@ -61,7 +64,10 @@ def test_bad_login_gets_a_vietnamese_message_and_no_session(data, message):
     ("overrides", "message"),
     [
         ({"phone": "012345"}, "gồm 10 chữ số"),
-        ({"phone": "", "email": ""}, "Vui lòng nhập email hoặc số điện thoại di động (hoặc cả hai)."),
+        (
+            {"phone": "", "email": ""},
+            "Vui lòng nhập email hoặc số điện thoại di động (hoặc cả hai).",
+        ),
         ({"email": "khong-phai-email"}, "Vui lòng nhập địa chỉ email hợp lệ"),
         ({"full_name": ""}, "Vui lòng nhập họ và tên."),
         ({"password2": "khac"}, "Hai mật khẩu không khớp nhau."),
@@ -111,7 +117,9 @@ def test_throttling_is_per_account_so_others_can_still_sign_in(demo_user):
 
 def test_english_messages_when_english_is_chosen():
     with translation.override("en"):
-        response = Client(headers={"accept-language": "en"}).post(LOGIN, {"username": "", "password": ""})
+        response = Client(headers={"accept-language": "en"}).post(
+            LOGIN, {"username": "", "password": ""}
+        )
     assert "Enter your email or mobile number." in response.content.decode()
 
 

@@ -61,8 +61,10 @@ def test_pages_use_only_local_assets():
 def test_translations_are_complete(language):
     po = Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES" / "django.po"
     result = subprocess.run(
-        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po)],  # noqa: S607
-        capture_output=True, text=True, check=True,
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     if language == settings.LANGUAGE_CODE:
         assert "untranslated" not in result.stderr
@@ -77,12 +79,16 @@ def test_every_string_in_the_code_has_a_vietnamese_translation(tmp_path):
     shutil.copy(root / "manage.py", tmp_path)
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "vi", "--no-obsolete", "-v", "0"],
-        cwd=tmp_path, check=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"},
+        cwd=tmp_path,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"},
     )
     po = tmp_path / "locale" / "vi" / "LC_MESSAGES" / "django.po"
     result = subprocess.run(
-        ["msgfmt", "--statistics", "-o", "/dev/null", str(po)],  # noqa: S607
-        capture_output=True, text=True, check=True,
+        ["msgfmt", "--statistics", "-o", "/dev/null", str(po)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "untranslated" not in result.stderr, "run makemessages and translate the new strings"
     assert "fuzzy" not in result.stderr

@@ -6,7 +6,15 @@ from danvan.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/units/?q=pho", "/accounts/login/", "/accounts/signup/", "/accounts/", "/staff/", "/admin/"]
+PAGES = [
+    "/",
+    "/units/?q=pho",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/",
+    "/staff/",
+    "/admin/",
+]
 OK, REDIRECT, FORBIDDEN = 200, 302, 403
 OFFICIAL = [OK, OK, REDIRECT, REDIRECT, OK, OK, REDIRECT]
 
@@ -55,3 +63,38 @@ def test_admin_site_speaks_vietnamese(client_as):
     text = response.content.decode()
     assert "Quản trị Dân Vận" in text
     assert "Địa bàn và cơ quan" in text
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/admin/accounts/user/",
+        "/admin/accounts/user/add/",
+        "/admin/places/agency/",
+        "/admin/places/agency/add/",
+        "/admin/places/unit/?q=hien",
+        "/admin/accounts/membership/",
+    ],
+)
+def test_admin_configuration_pages_open_for_the_administrator(page, client_as):
+    assert client_as(Role.ADMINISTRATOR).get(page).status_code == 200
+
+
+def test_administrator_creates_an_official_in_the_admin(client_as):
+    from danvan.accounts.models import User
+
+    response = client_as(Role.ADMINISTRATOR).post(
+        "/admin/accounts/user/add/",
+        {
+            "full_name": "Ngô Văn Khoa",
+            "email": "khoa@example.vn",
+            "phone": "0933 111 222",
+            "password1": "Mat-khau-rat-dai-2026",
+            "password2": "Mat-khau-rat-dai-2026",
+            "usable_password": "true",
+            "_save": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = User.objects.get(email="khoa@example.vn")
+    assert user.phone == "+84933111222"
