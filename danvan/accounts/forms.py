@@ -134,4 +134,7 @@ class UserAdminCreationForm(_ContactCleaning, AdminUserCreationForm):  # type: i
 class UserAdminChangeForm(_ContactCleaning, UserChangeForm):  # type: ignore[type-arg]
     class Meta:
         model = User
-        fields = "__all__"
+        fields = (
+            "full_name", "email", "phone", "password", "is_active", "is_staff", "is_superuser",
+            "groups", "last_login", "date_joined",
+        )  # fmt: skip

@@ -98,3 +98,27 @@ def test_administrator_creates_an_official_in_the_admin(client_as):
     assert response.status_code == 302, response.content.decode()[:3000]
     user = User.objects.get(email="khoa@example.vn")
     assert user.phone == "+84933111222"
+
+
+def test_administrator_edits_an_official_and_the_phone_is_normalized(client_as, demo_user):
+    official = demo_user(Role.HANDLING_OFFICER)
+    url = f"/admin/accounts/user/{official.pk}/change/"
+    client = client_as(Role.ADMINISTRATOR)
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "full_name": official.full_name,
+            "email": official.email,
+            "phone": "0977.000.111",
+            "is_active": "on",
+            "date_joined_0": "2025-07-01",
+            "date_joined_1": "08:00:00",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "_save": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    official.refresh_from_db()
+    assert official.phone == "+84977000111"
