@@ -83,8 +83,12 @@ def demo_load(*, password: str) -> DemoReport:
     with transaction.atomic():
         report.agencies_created = peoples_committees_ensure(province=province)
         report.agencies_created += _provincial_agencies_ensure(province)
-        for account in demo_accounts():
-            _account_ensure(account, password)
+        accounts = demo_accounts()
+        # Hashing is slow on purpose; when the first account already has this password,
+        # the others were set with it too, and a rerun of `make run` skips the hashing.
+        reset = not _has_password(accounts[0], password)
+        for account in accounts:
+            _account_ensure(account, password if reset else None)
             report.accounts.append(account)
     return report
 
@@ -109,14 +113,25 @@ def _provincial_agencies_ensure(province: Unit) -> int:
     return created
 
 
-def _account_ensure(account: DemoAccount, password: str) -> User:
-    is_phone = not account.login.count("@")
-    lookup = {"phone": "+84" + account.login[1:]} if is_phone else {"email": account.login}
-    user = User.objects.filter(**lookup).first() or User(**lookup)
+def _lookup(account: DemoAccount) -> dict[str, str]:
+    if "@" in account.login:
+        return {"email": account.login}
+    return {"phone": "+84" + account.login[1:]}
+
+
+def _has_password(account: DemoAccount, password: str) -> bool:
+    user = User.objects.filter(**_lookup(account)).first()
+    return user is not None and user.check_password(password)
+
+
+def _account_ensure(account: DemoAccount, password: str | None) -> User:
+    """Create or update a demo account; `password` None keeps the current one."""
+    user = User.objects.filter(**_lookup(account)).first() or User(**_lookup(account))
     user.full_name = account.full_name
     user.is_staff = account.role == Role.ADMINISTRATOR
     user.is_superuser = user.is_staff
-    user.set_password(password)
+    if password is not None or user.pk is None:
+        user.set_password(password)
     user.save()
     if account.agency_code:
         Membership.objects.get_or_create(
