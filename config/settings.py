@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "axes",
     "danvan.core",
     "danvan.places",
+    "danvan.deadlines",
     "danvan.accounts",
     "danvan.portal",
     "danvan.demo",
