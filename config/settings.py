@@ -29,7 +29,7 @@ INSTALLED_APPS = [
     "axes",
     "danvan.core",
     "danvan.places",
-    "danvan.deadlines",
+    "danvan.rulebook",
     "danvan.accounts",
     "danvan.portal",
     "danvan.demo",

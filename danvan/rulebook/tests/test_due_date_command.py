@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from danvan.deadlines.models import CalendarDay, RuleSetting
+from danvan.rulebook.models import CalendarDay, RuleSetting
 
 pytestmark = pytest.mark.django_db
 

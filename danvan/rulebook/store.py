@@ -2,9 +2,10 @@
 
 from datetime import date
 
-from .calendar import WorkingCalendar
+from danvan.deadlines.calendar import WorkingCalendar
+from danvan.deadlines.rules import DayType, Rulebook, Setting, load_rulebook
+
 from .models import CalendarDay, RuleSetting
-from .rules import DayType, Rulebook, Setting, load_rulebook
 
 _LEGAL = load_rulebook()
 

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .rules import DayType
+from danvan.deadlines.rules import DayType
 
 
 class CalendarDay(models.Model):

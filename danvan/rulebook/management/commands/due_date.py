@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from danvan.deadlines.compute import ExtensionNotAllowed, Pause, due_date
 from danvan.deadlines.rules import RuleNotInForce, UnknownRule
-from danvan.deadlines.store import current_calendar, current_rulebook
+from danvan.rulebook.store import current_calendar, current_rulebook
 
 
 def _date(text: str) -> date:
