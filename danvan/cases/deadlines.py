@@ -1,0 +1,66 @@
+"""Which legal rule times each step of a case, and the dates it gives."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from danvan.deadlines.compute import Pause, due_date
+from danvan.rulebook.store import current_calendar, current_rulebook
+
+from .workflow import Kind
+
+# The rule that times the first decision on a letter (accept, decline, forward, guide).
+PROCESS_RULES = {Kind.FEEDBACK: "DON-1", Kind.PETITION: "DON-1", Kind.COMPLAINT: "KN-1",
+                 Kind.DENUNCIATION: "TC-1"}  # fmt: skip
+SECOND_ROUND_PROCESS_RULE = "KN-5"
+# The rule that times the answer once a case is accepted.
+RESOLVE_RULES = {Kind.FEEDBACK: "KNPA-2", Kind.PETITION: "KNPA-2", Kind.COMPLAINT: "KN-2",
+                 Kind.DENUNCIATION: "TC-5"}  # fmt: skip
+SECOND_ROUND_RESOLVE_RULE = "KN-6"
+
+
+@dataclass(frozen=True)
+class Due:
+    rule: str
+    due: date
+    basis: str
+
+
+def process_due(*, kind: str, received: date, second_round: bool = False) -> Due:
+    code = SECOND_ROUND_PROCESS_RULE if second_round else PROCESS_RULES[Kind(kind)]
+    rule = current_rulebook().rule(code, on=received)
+    return Due(code, due_date(rule, received, current_calendar()).due, rule.legal_basis)
+
+
+def resolve_due(
+    *,
+    kind: str,
+    accepted: date,
+    variant: str = "",
+    extensions: int = 0,
+    pauses: list[list[str]] | None = None,
+    second_round: bool = False,
+) -> Due:
+    code = SECOND_ROUND_RESOLVE_RULE if second_round else RESOLVE_RULES[Kind(kind)]
+    rule = current_rulebook().rule(code, on=accepted)
+    paused = [Pause(date.fromisoformat(a), date.fromisoformat(b)) for a, b in pauses or []]
+    result = due_date(
+        rule,
+        accepted,
+        current_calendar(),
+        variant=variant or None,
+        extensions=extensions,
+        pauses=paused,
+    )
+    return Due(code, result.due, rule.legal_basis)
+
+
+def extends_by_count(*, kind: str, accepted: date, second_round: bool = False) -> bool:
+    """True when the rule extends by repeated periods (denunciations), False when by a cap."""
+    code = SECOND_ROUND_RESOLVE_RULE if second_round else RESOLVE_RULES[Kind(kind)]
+    return current_rulebook().rule(code, on=accepted).extension_days > 0
+
+
+def variants_of(*, kind: str, accepted: date, second_round: bool = False) -> list[str]:
+    code = SECOND_ROUND_RESOLVE_RULE if second_round else RESOLVE_RULES[Kind(kind)]
+    rule = current_rulebook().rule(code, on=accepted)
+    return sorted({*rule.variants, *rule.max_extensions} - {"default"})

@@ -1,0 +1,269 @@
+"""Cases (letters), their topics and routing, their append-only events, and attachments."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from danvan.places.models import Agency, Unit
+
+from .workflow import Action, DeclineReason, Kind, Status
+
+
+class Topic(models.Model):
+    """A node of the configurable topic tree (land, procedures, environment, ...)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent topic"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    is_public = models.BooleanField(
+        _("citizens can choose it"),
+        default=True,
+        help_text=_("Shown on the citizen form and as an Open311 service."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutingRule(models.Model):
+    """Topic × unit -> competent agency. A rule without a unit applies everywhere."""
+
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.CASCADE)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text=_("Empty: every unit; a province: every commune in it."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, blank=True)
+    agency = models.ForeignKey(Agency, verbose_name=_("competent agency"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "unit", "kind"],
+                name="routing_rule_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} / {self.unit or '*'} -> {self.agency}"
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    RECEPTION = "reception", _("Citizen reception")
+    PAPER = "paper", _("Paper letter")
+    IMPORT = "import", _("Import")
+    API = "api", _("API")
+
+
+class Case(models.Model):
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.RECEIVED)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel, default=Channel.WEB)
+    title = models.CharField(_("subject"), max_length=200)
+    content = models.TextField(_("content"))
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("commune or ward concerned"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    address = models.CharField(_("place concerned"), max_length=250, blank=True)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("handling agency"), on_delete=models.PROTECT, related_name="cases"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned officer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    # Who wrote. For a denunciation these stay empty: the identity lives encrypted apart.
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("citizen account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    submitter_name = models.CharField(_("full name"), max_length=150, blank=True)
+    submitter_phone = models.CharField(_("phone"), max_length=12, blank=True)
+    submitter_email = models.EmailField(_("email"), blank=True)
+    submitter_address = models.CharField(_("address"), max_length=250, blank=True)
+    people_count = models.PositiveSmallIntegerField(_("number of signers"), default=1)
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("split from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parts",
+    )
+    first_round = models.ForeignKey(
+        "self",
+        verbose_name=_("first-round complaint"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="second_rounds",
+    )
+    complaint_round = models.PositiveSmallIntegerField(_("complaint round"), null=True, blank=True)
+
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Deadlines, computed once from the rule in force and stored with it.
+    rulebook_edition = models.DateField(_("rules edition"))
+    variant = models.CharField(_("deadline variant"), max_length=30, blank=True)
+    extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    process_rule = models.CharField(_("processing rule"), max_length=10, blank=True)
+    process_due = models.DateField(_("processing deadline"), null=True, blank=True)
+    resolve_rule = models.CharField(_("resolution rule"), max_length=10, blank=True)
+    resolve_due = models.DateField(_("resolution deadline"), null=True, blank=True)
+    due_on = models.DateField(
+        _("deadline"), null=True, blank=True, help_text=_("The deadline that runs now.")
+    )
+    overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
+    paused_since = models.DateField(_("paused since"), null=True, blank=True)
+    pauses = models.JSONField(default=list, blank=True, editable=False)  # [[first, last], ...]
+
+    decline_reason = models.CharField(_("reason"), max_length=20, choices=DeclineReason, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("comment on the answer"), blank=True)
+    idempotency_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            # The officer queue: an agency's cases, by deadline then id (key pagination).
+            models.Index(fields=["agency", "status", "due_on", "id"], name="case_queue"),
+            models.Index(fields=["agency", "due_on", "id"], name="case_agency_due"),
+            models.Index(fields=["assignee", "due_on", "id"], name="case_assignee_due"),
+            models.Index(fields=["citizen", "-received_at"], name="case_citizen"),
+            models.Index(fields=["unit", "topic", "received_at"], name="case_unit_topic"),
+            models.Index(
+                fields=["due_on"],
+                condition=Q(overdue_since__isnull=True)
+                & ~Q(status__in=["resolved", "closed", "declined", "forwarded", "guided"]),
+                name="case_open_due",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="case_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_valid"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="case_rating_1_5",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="denunciation")
+                | (
+                    Q(submitter_name="")
+                    & Q(submitter_phone="")
+                    & Q(submitter_email="")
+                    & Q(submitter_address="")
+                ),
+                name="case_denouncer_identity_not_plain",
+            ),
+            models.CheckConstraint(
+                condition=Q(complaint_round__isnull=True) | Q(complaint_round__in=[1, 2]),
+                name="case_complaint_round_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cases:detail", args=[self.pk])
+
+
+class CaseEvent(models.Model):
+    """Append-only history: the citizen's timeline, the officers' record and the audit trail."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    from_status = models.CharField(max_length=20, choices=Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    is_public = models.BooleanField(_("shown to the citizen"), default=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at", "id"], name="case_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("case events are append-only")
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="cases/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    is_public = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,391 @@
+"""Every write to a case: intake and each transition, with its event, in one transaction."""
+
+import secrets
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from danvan.accounts.models import User
+from danvan.deadlines.compute import ExtensionNotAllowed
+from danvan.deadlines.rules import edition_on
+from danvan.places.models import Agency, Unit
+
+from . import deadlines
+from .models import Case, CaseEvent, Channel, Topic
+from .routing import competent_agency
+from .workflow import Action, DeclineReason, Kind, Status, target
+
+# Crockford's alphabet without look-alikes: read over the phone without mistakes.
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+class TransitionError(Exception):
+    """The action is not allowed from the case's current status."""
+
+    def __init__(self, action: Action, status: str) -> None:
+        super().__init__(f"{action} is not allowed from {status}")
+        self.action, self.status = action, status
+
+
+class ConcurrentUpdate(Exception):
+    """Another officer changed the case first; reload and try again."""
+
+
+class RuleViolation(Exception):
+    """The law forbids this step (forward once, guide once, extension maximum...)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def tracking_code_new() -> str:
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def case_submit(
+    *,
+    kind: str,
+    title: str,
+    content: str,
+    unit: Unit,
+    topic: Topic | None = None,
+    citizen: User | None = None,
+    anonymous: bool = False,
+    name: str = "",
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    place: str = "",
+    people_count: int = 1,
+    channel: str = Channel.WEB,
+    idempotency_key: str | None = None,
+    received_at: Any = None,
+    first_round: Case | None = None,
+    by: User | None = None,
+    on_created: Callable[[Case], None] | None = None,
+) -> Case:
+    """Register a letter. Committed before the caller shows a tracking code.
+
+    A retry with the same idempotency key returns the first case and creates nothing.
+    """
+    if idempotency_key and (
+        existing := Case.objects.filter(idempotency_key=idempotency_key).first()
+    ):
+        return existing
+    received_at = received_at or timezone.now()
+    received = timezone.localdate(received_at)
+    second_round = first_round is not None
+    due = deadlines.process_due(kind=kind, received=received, second_round=second_round)
+    identity = {"submitter_name": name, "submitter_phone": phone, "submitter_email": email,
+                "submitter_address": address}  # fmt: skip
+    if kind == Kind.DENUNCIATION:
+        identity = dict.fromkeys(identity, "")  # kept encrypted apart by the caller
+    case = Case(
+        tracking_code=tracking_code_new(),
+        kind=kind,
+        title=title.strip(),
+        content=content.strip(),
+        unit=unit,
+        topic=topic,
+        agency=competent_agency(topic=topic, unit=unit, kind=kind),
+        citizen=citizen,
+        anonymous=anonymous,
+        address=place,
+        people_count=people_count,
+        channel=channel,
+        idempotency_key=idempotency_key or None,
+        received_at=received_at,
+        rulebook_edition=edition_on(received),
+        process_rule=due.rule,
+        process_due=due.due,
+        due_on=due.due,
+        first_round=first_round,
+        complaint_round=_round(kind, first_round),
+        **identity,
+    )
+    try:
+        with transaction.atomic():
+            case.save()
+            _event(
+                case,
+                Action.SUBMIT,
+                by or citizen,
+                to_status=Status.RECEIVED,
+                data={"channel": channel, "rule": due.rule, "due": due.due.isoformat()},
+            )
+            if on_created:
+                on_created(case)
+    except IntegrityError:
+        if idempotency_key and (
+            existing := Case.objects.filter(idempotency_key=idempotency_key).first()
+        ):
+            return existing  # a concurrent retry won the race
+        raise
+    return case
+
+
+def _round(kind: str, first_round: Case | None) -> int | None:
+    if kind != Kind.COMPLAINT:
+        return None
+    return 2 if first_round else 1
+
+
+def _event(case: Case, action: Action, by: User | None, **fields: Any) -> CaseEvent:
+    return CaseEvent.objects.create(case=case, action=action, actor=by, **fields)
+
+
+def _move(
+    case: Case,
+    action: Action,
+    by: User | None,
+    *,
+    note: str = "",
+    public: bool = True,
+    data: dict[str, Any] | None = None,
+    **changes: Any,
+) -> Case:
+    """Apply a transition: status check, optimistic lock, the change and its event."""
+    to = target(action, Status(case.status))
+    if to is None:
+        raise TransitionError(action, case.status)
+    with transaction.atomic():
+        moved = Case.objects.filter(pk=case.pk, version=case.version, status=case.status).update(
+            status=to, version=F("version") + 1, **changes
+        )
+        if moved != 1:
+            raise ConcurrentUpdate(case.pk)
+        _event(
+            case,
+            action,
+            by,
+            from_status=case.status,
+            to_status=to,
+            note=note,
+            is_public=public,
+            data=data or {},
+        )
+    case.refresh_from_db()
+    return case
+
+
+def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note: str = "") -> Case:
+    """Set kind and topic from the content (TT 05/2021 Art. 6: not from the title)."""
+    received = timezone.localdate(case.received_at)
+    due = deadlines.process_due(
+        kind=kind, received=received, second_round=case.complaint_round == 2
+    )
+    return _move(
+        case,
+        Action.CLASSIFY,
+        by,
+        note=note,
+        kind=kind,
+        topic=topic,
+        process_rule=due.rule,
+        process_due=due.due,
+        due_on=due.due,
+        complaint_round=_round(kind, case.first_round),
+        data={"kind": kind, "topic": topic.code if topic else None, "rule": due.rule},
+    )
+
+
+def case_accept(*, case: Case, by: User, variant: str = "", note: str = "") -> Case:
+    today = timezone.localdate()
+    due = deadlines.resolve_due(
+        kind=case.kind, accepted=today, variant=variant, second_round=case.complaint_round == 2
+    )
+    return _move(
+        case,
+        Action.ACCEPT,
+        by,
+        note=note,
+        accepted_at=timezone.now(),
+        variant=variant,
+        resolve_rule=due.rule,
+        resolve_due=due.due,
+        due_on=due.due,
+        data={"rule": due.rule, "due": due.due.isoformat(), "variant": variant},
+    )
+
+
+def case_decline(*, case: Case, by: User, reason: str, note: str) -> Case:
+    DeclineReason(reason)
+    return _move(
+        case,
+        Action.DECLINE,
+        by,
+        note=note,
+        decline_reason=reason,
+        due_on=None,
+        data={"reason": reason},
+    )
+
+
+def case_forward(*, case: Case, by: User, agency: Agency, note: str) -> Case:
+    """Send to the competent agency. The same content is forwarded once (TT 05/2021, DON-3)."""
+    if case.events.filter(action=Action.FORWARD).exists():
+        raise RuleViolation("forward_once", "already forwarded once")
+    if agency.pk == case.agency_id:
+        raise RuleViolation("same_agency", "the case is already with this agency")
+    return _move(
+        case,
+        Action.FORWARD,
+        by,
+        note=note,
+        due_on=None,
+        data={"from_agency": case.agency_id, "to_agency": agency.pk},
+    )
+
+
+def case_guide(*, case: Case, by: User, note: str) -> Case:
+    """Tell the citizen which body is competent. Given once for the same content (DON-2)."""
+    if case.events.filter(action=Action.GUIDE).exists():
+        raise RuleViolation("guide_once", "already guided once")
+    return _move(case, Action.GUIDE, by, note=note, due_on=None)
+
+
+def case_start(*, case: Case, by: User, note: str = "") -> Case:
+    return _move(case, Action.START, by, note=note, public=False, assignee=case.assignee or by)
+
+
+def case_request_info(*, case: Case, by: User, note: str) -> Case:
+    """Ask the citizen for more; the resolution clock stops until the answer comes."""
+    return _move(
+        case,
+        Action.REQUEST_INFO,
+        by,
+        note=note,
+        paused_since=timezone.localdate(),
+        data={"resume_status": case.status},
+    )
+
+
+def case_receive_info(*, case: Case, by: User, note: str = "") -> Case:
+    today = timezone.localdate()
+    since = case.paused_since or today
+    pauses = [*case.pauses]
+    if today > since:
+        pauses.append([(since + timedelta(days=1)).isoformat(), today.isoformat()])
+    due = _resolve_due(case, pauses=pauses)
+    return _move(
+        case,
+        Action.RECEIVE_INFO,
+        by,
+        note=note,
+        paused_since=None,
+        pauses=pauses,
+        resolve_due=due,
+        due_on=due,
+        overdue_since=None,
+        data={"paused_days": (today - since).days, "due": due.isoformat()},
+    )
+
+
+def case_extend(*, case: Case, by: User, variant: str = "", note: str) -> Case:
+    """Extend within the legal maximum: a variant cap (complaints) or one more extension."""
+    variant = variant or case.variant
+    extensions = case.extensions + 1
+    accepted = _accepted_on(case)
+    if not deadlines.extends_by_count(
+        kind=case.kind, accepted=accepted, second_round=case.complaint_round == 2
+    ):
+        # Complaints: no repeated extension, the "complex" cap applies once.
+        variant, extensions = _complex_variant(case.variant), 0
+        if variant == case.variant:
+            raise RuleViolation("extension_max", "no further extension is allowed")
+    try:
+        due = _resolve_due(case, variant=variant, extensions=extensions)
+    except (ExtensionNotAllowed, ValueError) as error:
+        raise RuleViolation("extension_max", str(error)) from error
+    return _move(
+        case,
+        Action.EXTEND,
+        by,
+        note=note,
+        variant=variant,
+        extensions=extensions,
+        resolve_due=due,
+        due_on=due,
+        overdue_since=None,
+        data={"variant": variant, "extensions": extensions, "due": due.isoformat()},
+    )
+
+
+def _accepted_on(case: Case) -> date:
+    if case.accepted_at is None:
+        raise TransitionError(Action.EXTEND, case.status)
+    return timezone.localdate(case.accepted_at)
+
+
+def _complex_variant(variant: str) -> str:
+    if variant in ("", "complex"):
+        return "complex"
+    if variant in ("remote", "remote+complex"):
+        return "remote+complex"
+    return variant
+
+
+def _resolve_due(
+    case: Case,
+    *,
+    variant: str | None = None,
+    extensions: int | None = None,
+    pauses: list[list[str]] | None = None,
+) -> date:
+    return deadlines.resolve_due(
+        kind=case.kind,
+        accepted=_accepted_on(case),
+        variant=case.variant if variant is None else variant,
+        extensions=case.extensions if extensions is None else extensions,
+        pauses=case.pauses if pauses is None else pauses,
+        second_round=case.complaint_round == 2,
+    ).due
+
+
+def case_resolve(*, case: Case, by: User, answer: str) -> Case:
+    return _move(
+        case,
+        Action.RESOLVE,
+        by,
+        note=answer,
+        answer=answer,
+        resolved_at=timezone.now(),
+        due_on=None,
+        overdue_since=None,
+    )
+
+
+def case_close(*, case: Case, by: User | None, note: str = "") -> Case:
+    return _move(case, Action.CLOSE, by, note=note, closed_at=timezone.now(), due_on=None)
+
+
+def case_assign(*, case: Case, by: User, assignee: User) -> Case:
+    with transaction.atomic():
+        moved = Case.objects.filter(pk=case.pk, version=case.version).update(
+            assignee=assignee, version=F("version") + 1
+        )
+        if moved != 1:
+            raise ConcurrentUpdate(case.pk)
+        _event(case, Action.ASSIGN, by, is_public=False, data={"assignee": assignee.pk})
+    case.refresh_from_db()
+    return case
+
+
+def case_rate(*, case: Case, rating: int, comment: str = "", by: User | None = None) -> Case:
+    if case.status not in (Status.RESOLVED, Status.CLOSED) or case.rating is not None:
+        raise TransitionError(Action.RATE, case.status)
+    if not 1 <= rating <= 5:
+        raise ValueError("rating must be 1 to 5")
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk, rating__isnull=True).update(
+            rating=rating, rating_comment=comment.strip(), version=F("version") + 1
+        )
+        _event(case, Action.RATE, by, is_public=False, data={"rating": rating})
+    case.refresh_from_db()
+    return case
