@@ -62,8 +62,13 @@ class RoutingRule(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["topic", "unit", "kind"],
+                condition=Q(unit__isnull=False),
                 name="routing_rule_unique",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["topic", "kind"],
+                condition=Q(unit__isnull=True),
+                name="routing_rule_unique_everywhere",
             ),
         ]
 

@@ -1,0 +1,68 @@
+"""Who may see and act on which case. Every case view and endpoint starts here."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from danvan.accounts.access import AnyUser, roles_of
+from danvan.accounts.queries import current_memberships
+from danvan.accounts.roles import Role
+
+from .models import Case
+from .workflow import Kind
+
+ACTING_ROLES = {Role.RECEPTION_OFFICER, Role.HANDLING_OFFICER, Role.HEAD}
+
+
+def _agency_ids(user: AnyUser, roles: set[Role] | None = None) -> list[int]:
+    if not user.is_authenticated:
+        return []
+    memberships = current_memberships(user=user)
+    return [m.agency_id for m in memberships if roles is None or Role(m.role) in roles]
+
+
+def visible_cases(user: AnyUser) -> QuerySet[Case]:
+    """Officers see their agencies' cases; auditors see every case; others see none.
+
+    Supervisors (mass-mobilisation committee, Fatherland Front) see statistics, not letters.
+    """
+    if Role.AUDITOR in roles_of(user):
+        return Case.objects.all()
+    agencies = _agency_ids(user, ACTING_ROLES)
+    if not agencies:
+        return Case.objects.none()
+    return Case.objects.filter(agency_id__in=agencies)
+
+
+def get_case_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Case:
+    """The case if `user` may see it (or act on it, with `write`); 404 otherwise.
+
+    404 rather than 403: an officer of another agency learns nothing, not even that it exists.
+    """
+    cases = visible_cases(user)
+    if write:
+        cases = cases.filter(agency_id__in=_agency_ids(user, ACTING_ROLES))
+    case = cases.select_related("agency", "unit", "topic", "assignee").filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def can_act(user: AnyUser, case: Case) -> bool:
+    return case.agency_id in _agency_ids(user, ACTING_ROLES)
+
+
+def can_see_identity(user: AnyUser, case: Case) -> bool:
+    """A denouncer's identity: the assigned handler and auditors only (Luật Tố cáo Art. 47)."""
+    if case.kind != Kind.DENUNCIATION:
+        return case.agency_id in _agency_ids(user, ACTING_ROLES) or Role.AUDITOR in roles_of(user)
+    return Role.AUDITOR in roles_of(user) or (user.is_authenticated and case.assignee_id == user.pk)
+
+
+def citizen_cases(user: AnyUser) -> QuerySet[Case]:
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.filter(citizen=user)
+
+
+def queue_scope(user: AnyUser) -> Q:
+    return Q(pk__in=visible_cases(user).values("pk"))

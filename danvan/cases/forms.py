@@ -1,0 +1,175 @@
+"""What citizens and officers type, checked with Vietnamese messages."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from danvan.accounts.phone import normalize_phone
+from danvan.places.models import Agency, Unit
+
+from .models import Topic
+from .workflow import DeclineReason, Kind
+
+TITLE_MAX, CONTENT_MAX = 200, 10_000
+
+
+def _communes() -> Any:
+    return Unit.objects.filter(
+        level=Unit.Level.COMMUNE,
+        valid_until__isnull=True,
+        parent__code=settings.DANVAN_PROVINCE_CODE,
+        parent__valid_until__isnull=True,
+    ).order_by("name")
+
+
+class SubmitForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What kind of letter is it?"), choices=Kind.choices, widget=forms.RadioSelect
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Commune or ward concerned"), queryset=Unit.objects.none()
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=Topic.objects.none(),
+        required=False,
+        empty_label=_("I don't know"),
+    )
+    title = forms.CharField(label=_("Subject"), max_length=TITLE_MAX)
+    content = forms.CharField(
+        label=_("Content"), max_length=CONTENT_MAX, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    place = forms.CharField(label=_("Exact place (street, hamlet)"), max_length=250, required=False)
+    anonymous = forms.BooleanField(label=_("Send without my name"), required=False)
+    name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    address = forms.CharField(label=_("Your address"), max_length=250, required=False)
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _communes()  # type: ignore[attr-defined]
+        self.fields["topic"].queryset = Topic.objects.filter(is_public=True, is_active=True)  # type: ignore[attr-defined]
+        messages = {
+            "kind": _("Choose the kind of letter."),
+            "unit": _("Choose the commune or ward concerned."),
+            "title": _("Write a short subject."),
+            "content": _("Write what happened and what you ask for."),
+        }
+        for name, message in messages.items():
+            self.fields[name].error_messages["required"] = message
+        self.fields["unit"].error_messages["invalid_choice"] = _(
+            "Choose a commune or ward from the list."
+        )
+        self.fields["topic"].error_messages["invalid_choice"] = _("Choose a topic from the list.")
+        self.fields["email"].error_messages["invalid"] = _(
+            "Enter a valid email address, for example ten@example.com."
+        )
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        return normalize_phone(raw) if raw else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("anonymous"):
+            if data.get("kind") == Kind.COMPLAINT:
+                self.add_error(
+                    "anonymous",
+                    _(
+                        "A complaint must carry the complainant's name and address (Luật Khiếu nại Art. 8)."
+                    ),
+                )
+            return data
+        if not data.get("name", "").strip():
+            self.add_error("name", _("Enter your full name, or tick 'Send without my name'."))
+        if (
+            not data.get("phone")
+            and not data.get("email")
+            and not self.has_error("phone")
+            and not self.has_error("email")
+        ):
+            self.add_error(
+                "phone", _("Leave a mobile number or an email so that we can answer you.")
+            )
+        return data
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices)
+    note = forms.CharField(
+        label=_("Explanation to the citizen"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ForwardForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Competent agency"), queryset=Agency.objects.filter(is_active=True)
+    )
+    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class RequiredNoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtendForm(forms.Form):
+    variant = forms.ChoiceField(
+        label=_("Complexity"),
+        required=False,
+        choices=[
+            ("", _("As before")),
+            ("complex", _("Complex")),
+            ("especially_complex", _("Especially complex")),
+        ],
+    )
+    note = forms.CharField(
+        label=_("Reason for the extension"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ResolveForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer to the citizen"), widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class ClassifyForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.filter(is_active=True), required=False
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with the answer?"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=20)

@@ -1,0 +1,220 @@
+"""Citizen intake and tracking; the officers' queue and case page. Thin: access, form, service."""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from danvan.accounts.access import can_open_staff_home
+
+from . import forms, services
+from .access import can_act, can_see_identity, citizen_cases, get_case_for_user
+from .queries import QueueFilters, case_by_tracking_code, case_queue, case_timeline
+from .workflow import Action, Kind, Status, allowed_actions
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    user = request.user if request.user.is_authenticated else None
+    initial = {"form_token": uuid.uuid4().hex}
+    if user:
+        initial.update(name=user.full_name, phone=user.phone or "", email=user.email or "")
+    form = forms.SubmitForm(request.POST or None, initial=initial)
+    if request.method == "GET" or not form.is_valid():
+        status = 422 if request.method == "POST" else 200
+        return render(request, "cases/submit.html", {"form": form}, status=status)
+    data = form.cleaned_data
+    anonymous = bool(data["anonymous"])
+    case = services.case_submit(
+        kind=data["kind"],
+        title=data["title"],
+        content=data["content"],
+        unit=data["unit"],
+        topic=data["topic"],
+        citizen=user,
+        anonymous=anonymous,
+        name="" if anonymous else data["name"],
+        phone="" if anonymous else data["phone"],
+        email="" if anonymous else data["email"],
+        address="" if anonymous else data["address"],
+        place=data["place"],
+        idempotency_key=f"web:{data['form_token']}",
+    )
+    return redirect("cases:track-detail", code=case.tracking_code)
+
+
+@require_GET
+def track(request: HttpRequest) -> HttpResponse:
+    form = forms.TrackForm(request.GET or None)
+    if form.is_valid():
+        case = case_by_tracking_code(form.cleaned_data["code"])
+        if case:
+            return redirect("cases:track-detail", code=case.tracking_code)
+        form.add_error("code", _("No letter has this tracking code. Check it and try again."))
+    return render(request, "cases/track.html", {"form": form}, status=404 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def track_detail(request: HttpRequest, code: str) -> HttpResponse:
+    case = case_by_tracking_code(code)
+    if case is None:
+        raise Http404
+    rate_form = forms.RateForm(request.POST or None)
+    can_rate = case.status in (Status.RESOLVED, Status.CLOSED) and case.rating is None
+    if request.method == "POST" and can_rate and rate_form.is_valid():
+        services.case_rate(case=case, **rate_form.cleaned_data)
+        messages.success(request, _("Thank you. Your rating helps the agency do better."))
+        return redirect("cases:track-detail", code=case.tracking_code)
+    context = {
+        "case": case,
+        "events": case_timeline(case=case, public_only=True),
+        "rate_form": rate_form if can_rate else None,
+    }
+    return render(request, "cases/track_detail.html", context)
+
+
+@require_GET
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    cases = citizen_cases(request.user).select_related("agency").order_by("-received_at")[:100]
+    return render(request, "cases/my_cases.html", {"cases": cases})
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@require_GET
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    if not can_open_staff_home(request.user):
+        raise PermissionDenied
+    g = request.GET
+    filters = QueueFilters(
+        kind=g.get("kind", "") if g.get("kind") in Kind.values else "",
+        status=g.get("status", "") if g.get("status") in Status.values else "",
+        topic=_int(g.get("topic")),
+        unit=_int(g.get("unit")),
+        due_within=_int(g.get("due")),
+        overdue=g.get("overdue") == "1",
+        mine=g.get("mine") == "1",
+    )
+    page = case_queue(user=request.user, filters=filters, after=g.get("after"))
+    query = g.copy()
+    query.pop("after", None)
+    context = {"page": page, "filters": filters, "kinds": Kind.choices, "statuses": Status.choices,
+               "query": query.urlencode(), "today": timezone.localdate()}  # fmt: skip
+    template = "cases/queue.html#rows" if request.htmx else "cases/queue.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    actions = allowed_actions(Status(case.status)) if can_act(request.user, case) else []
+    context = {
+        "case": case,
+        "events": case_timeline(case=case, public_only=False),
+        "actions": actions,
+        "forms": _action_forms(case, actions),
+        "show_identity": can_see_identity(request.user, case),
+    }
+    return render(request, "cases/detail.html", context)
+
+
+def _action_forms(
+    case: Any, actions: list[Action], bound: dict[str, Any] | None = None
+) -> list[tuple[str, str, Any]]:
+    """(action, label, form) for each step the officer can take now."""
+    bound = bound or {}
+    return [
+        (a.value, str(a.label), bound.get(a.value) or ACTIONS[a][0](initial=_initial(case, a)))
+        for a in actions
+        if a in ACTIONS
+    ]
+
+
+def _initial(case: Any, action: Action) -> dict[str, Any]:
+    if action == Action.CLASSIFY:
+        return {"kind": case.kind, "topic": case.topic_id}
+    return {}
+
+
+ACTIONS: dict[Action, tuple[type[Any], Callable[..., Any]]] = {
+    Action.CLASSIFY: (forms.ClassifyForm, services.case_classify),
+    Action.ACCEPT: (forms.NoteForm, services.case_accept),
+    Action.DECLINE: (forms.DeclineForm, services.case_decline),
+    Action.FORWARD: (forms.ForwardForm, services.case_forward),
+    Action.GUIDE: (forms.RequiredNoteForm, services.case_guide),
+    Action.START: (forms.NoteForm, services.case_start),
+    Action.REQUEST_INFO: (forms.RequiredNoteForm, services.case_request_info),
+    Action.RECEIVE_INFO: (forms.NoteForm, services.case_receive_info),
+    Action.EXTEND: (forms.ExtendForm, services.case_extend),
+    Action.RESOLVE: (forms.ResolveForm, services.case_resolve),
+    Action.CLOSE: (forms.NoteForm, services.case_close),
+}
+
+
+@require_POST
+@login_required
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, write=True)
+    try:
+        chosen = Action(action)
+        form_class, service = ACTIONS[chosen]
+    except (ValueError, KeyError) as error:
+        raise Http404 from error
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the errors below."))
+        return _detail_with(request, case, {chosen.value: form}, status=422)
+    try:
+        service(case=case, by=request.user, **form.cleaned_data)
+    except services.TransitionError:
+        messages.error(request, _("This step is not possible in the letter's current status."))
+        return redirect(case)
+    except services.ConcurrentUpdate:
+        messages.error(
+            request, _("Someone else changed this letter a moment ago. Check and try again.")
+        )
+        return redirect(case)
+    except (services.RuleViolation, ValidationError) as error:
+        messages.error(request, _rule_message(error))
+        return redirect(case)
+    messages.success(request, _("Saved."))
+    return redirect(case)
+
+
+def _rule_message(error: Exception) -> str:
+    code = getattr(error, "code", "")
+    return {
+        "forward_once": _(
+            "This letter was already forwarded once; the law allows forwarding the same content only once."
+        ),
+        "guide_once": _("The citizen was already guided once for this content."),
+        "extension_max": _("The law allows no further extension for this letter."),
+        "same_agency": _("The letter is already with this agency."),
+    }.get(code, _("This step is not allowed by the rules."))
+
+
+def _detail_with(
+    request: HttpRequest, case: Any, bound: dict[str, Any], status: int
+) -> HttpResponse:
+    actions = allowed_actions(Status(case.status))
+    context = {
+        "case": case,
+        "events": case_timeline(case=case, public_only=False),
+        "actions": actions,
+        "forms": _action_forms(case, actions, bound),
+        "show_identity": can_see_identity(request.user, case),
+    }
+    return render(request, "cases/detail.html", context, status=status)
