@@ -1,6 +1,6 @@
 """Who may see and act on which case. Every case view and endpoint starts here."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from danvan.accounts.access import AnyUser, roles_of
@@ -62,7 +62,3 @@ def citizen_cases(user: AnyUser) -> QuerySet[Case]:
     if not user.is_authenticated:
         return Case.objects.none()
     return Case.objects.filter(citizen=user)
-
-
-def queue_scope(user: AnyUser) -> Q:
-    return Q(pk__in=visible_cases(user).values("pk"))
