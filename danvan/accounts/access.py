@@ -1,30 +1,41 @@
 """Who may open what. Every view asks here; no permission rule lives anywhere else."""
 
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 
-from .models import User
+from .models import Membership, User
 from .queries import current_memberships
 from .roles import OFFICIAL_ROLES, Role
 
 AnyUser = User | AnonymousUser
 
 
+def memberships_of(user: AnyUser) -> list[Membership]:
+    """The user's current memberships, read once per request object."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: Any = getattr(user, "_danvan_memberships", None)
+    if cached is None:
+        cached = list(current_memberships(user=user))
+        setattr(user, "_danvan_memberships", cached)  # noqa: B010 (a per-request cache)
+    return list(cached)
+
+
 def roles_of(user: AnyUser) -> frozenset[Role]:
-    """The user's roles today; computed once per request object."""
+    """The user's roles today."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    cached: Any = getattr(user, "_danvan_roles", None)
-    if cached is not None:
-        return frozenset(cached)
-    roles = {Role(m.role) for m in current_memberships(user=user)}
+    roles = {Role(m.role) for m in memberships_of(user)}
     if user.is_staff:
         roles.add(Role.ADMINISTRATOR)
-    if not roles:
-        roles.add(Role.CITIZEN)
-    setattr(user, "_danvan_roles", frozenset(roles))  # noqa: B010 (a per-request cache)
-    return frozenset(roles)
+    return frozenset(roles or {Role.CITIZEN})
+
+
+def agency_ids_of(user: AnyUser, *, roles: Collection[Role] | None = None) -> set[int]:
+    """Agencies the user belongs to today, optionally only in the given roles."""
+    return {m.agency_id for m in memberships_of(user) if roles is None or Role(m.role) in roles}
 
 
 def is_official(user: AnyUser) -> bool:

@@ -11,10 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .access import roles_of
+from .access import memberships_of, roles_of
 from .forms import LoginForm, SignupForm
 from .phone import display_phone
-from .queries import current_memberships
 from .services import citizen_register
 
 login_view = auth_views.LoginView.as_view(
@@ -62,7 +61,7 @@ def account(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
         "roles": sorted(roles_of(user), key=str),
-        "memberships": current_memberships(user=user),  # type: ignore[arg-type]
+        "memberships": memberships_of(user),
         "phone": display_phone(user.phone) if user.phone else "",  # type: ignore[union-attr]
     }
     return render(request, "accounts/account.html", context)

@@ -3,21 +3,13 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from danvan.accounts.access import AnyUser, roles_of
-from danvan.accounts.queries import current_memberships
+from danvan.accounts.access import AnyUser, agency_ids_of, roles_of
 from danvan.accounts.roles import Role
 
 from .models import Case
 from .workflow import Kind
 
 ACTING_ROLES = {Role.RECEPTION_OFFICER, Role.HANDLING_OFFICER, Role.HEAD}
-
-
-def _agency_ids(user: AnyUser, roles: set[Role] | None = None) -> list[int]:
-    if not user.is_authenticated:
-        return []
-    memberships = current_memberships(user=user)
-    return [m.agency_id for m in memberships if roles is None or Role(m.role) in roles]
 
 
 def visible_cases(user: AnyUser) -> QuerySet[Case]:
@@ -27,7 +19,7 @@ def visible_cases(user: AnyUser) -> QuerySet[Case]:
     """
     if Role.AUDITOR in roles_of(user):
         return Case.objects.all()
-    agencies = _agency_ids(user, ACTING_ROLES)
+    agencies = agency_ids_of(user, roles=ACTING_ROLES)
     if not agencies:
         return Case.objects.none()
     return Case.objects.filter(agency_id__in=agencies)
@@ -40,7 +32,7 @@ def get_case_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Case:
     """
     cases = visible_cases(user)
     if write:
-        cases = cases.filter(agency_id__in=_agency_ids(user, ACTING_ROLES))
+        cases = cases.filter(agency_id__in=agency_ids_of(user, roles=ACTING_ROLES))
     case = cases.select_related("agency", "unit", "topic", "assignee").filter(pk=pk).first()
     if case is None:
         raise Http404
@@ -48,14 +40,16 @@ def get_case_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Case:
 
 
 def can_act(user: AnyUser, case: Case) -> bool:
-    return case.agency_id in _agency_ids(user, ACTING_ROLES)
+    return case.agency_id in agency_ids_of(user, roles=ACTING_ROLES)
 
 
 def can_see_identity(user: AnyUser, case: Case) -> bool:
     """A denouncer's identity: the assigned handler and auditors only (Luật Tố cáo Art. 47)."""
+    if Role.AUDITOR in roles_of(user):
+        return True
     if case.kind != Kind.DENUNCIATION:
-        return case.agency_id in _agency_ids(user, ACTING_ROLES) or Role.AUDITOR in roles_of(user)
-    return Role.AUDITOR in roles_of(user) or (user.is_authenticated and case.assignee_id == user.pk)
+        return can_act(user, case)
+    return user.is_authenticated and case.assignee_id == user.pk
 
 
 def citizen_cases(user: AnyUser) -> QuerySet[Case]:

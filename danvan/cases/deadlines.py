@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from danvan.deadlines.compute import Pause, due_date
+from danvan.deadlines.rules import Rule
 from danvan.rulebook.store import current_calendar, current_rulebook
 
 from .workflow import Kind
@@ -25,42 +26,34 @@ class Due:
     basis: str
 
 
-def process_due(*, kind: str, received: date, second_round: bool = False) -> Due:
+def _process_rule(kind: str, on: date, second_round: bool) -> Rule:
     code = SECOND_ROUND_PROCESS_RULE if second_round else PROCESS_RULES[Kind(kind)]
-    rule = current_rulebook().rule(code, on=received)
-    return Due(code, due_date(rule, received, current_calendar()).due, rule.legal_basis)
+    return current_rulebook().rule(code, on=on)
+
+
+def _resolve_rule(kind: str, on: date, second_round: bool) -> Rule:
+    code = SECOND_ROUND_RESOLVE_RULE if second_round else RESOLVE_RULES[Kind(kind)]
+    return current_rulebook().rule(code, on=on)
+
+
+def process_due(*, kind: str, received: date, second_round: bool = False) -> Due:
+    rule = _process_rule(kind, received, second_round)
+    return Due(rule.code, due_date(rule, received, current_calendar()).due, rule.legal_basis)
 
 
 def resolve_due(
-    *,
-    kind: str,
-    accepted: date,
-    variant: str = "",
-    extensions: int = 0,
-    pauses: list[list[str]] | None = None,
-    second_round: bool = False,
-) -> Due:
-    code = SECOND_ROUND_RESOLVE_RULE if second_round else RESOLVE_RULES[Kind(kind)]
-    rule = current_rulebook().rule(code, on=accepted)
+    *, kind: str, accepted: date, variant: str = "", extensions: int = 0,
+    pauses: list[list[str]] | None = None, second_round: bool = False,
+) -> Due:  # fmt: skip
+    rule = _resolve_rule(kind, accepted, second_round)
     paused = [Pause(date.fromisoformat(a), date.fromisoformat(b)) for a, b in pauses or []]
     result = due_date(
-        rule,
-        accepted,
-        current_calendar(),
-        variant=variant or None,
-        extensions=extensions,
+        rule, accepted, current_calendar(), variant=variant or None, extensions=extensions,
         pauses=paused,
-    )
-    return Due(code, result.due, rule.legal_basis)
+    )  # fmt: skip
+    return Due(rule.code, result.due, rule.legal_basis)
 
 
 def extends_by_count(*, kind: str, accepted: date, second_round: bool = False) -> bool:
     """True when the rule extends by repeated periods (denunciations), False when by a cap."""
-    code = SECOND_ROUND_RESOLVE_RULE if second_round else RESOLVE_RULES[Kind(kind)]
-    return current_rulebook().rule(code, on=accepted).extension_days > 0
-
-
-def variants_of(*, kind: str, accepted: date, second_round: bool = False) -> list[str]:
-    code = SECOND_ROUND_RESOLVE_RULE if second_round else RESOLVE_RULES[Kind(kind)]
-    rule = current_rulebook().rule(code, on=accepted)
-    return sorted({*rule.variants, *rule.max_extensions} - {"default"})
+    return _resolve_rule(kind, accepted, second_round).extension_days > 0

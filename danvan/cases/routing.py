@@ -1,5 +1,7 @@
 """Which agency is competent: the routing table an administrator edits, most specific first."""
 
+from django.db.models import Q
+
 from danvan.places.models import Agency, Unit
 
 from .models import RoutingRule, Topic
@@ -18,18 +20,17 @@ def competent_agency(*, topic: Topic | None, unit: Unit, kind: str) -> Agency:
 
     With no rule, the People's Committee of the unit is competent.
     """
-    topics = _topic_chain(topic)
+    topics = [t.pk for t in _topic_chain(topic)]
     units = [unit.pk, unit.parent_id, None]
     rules = list(
-        RoutingRule.objects.filter(topic__in=topics, kind__in=[kind, ""]).filter(
-            unit_id__in=[u for u in units if u]
-        )
-        | RoutingRule.objects.filter(topic__in=topics, kind__in=[kind, ""], unit__isnull=True)
+        RoutingRule.objects.filter(topic_id__in=topics, kind__in=[kind, ""])
+        .filter(Q(unit_id__in=[u for u in units if u]) | Q(unit__isnull=True))
+        .select_related("agency")
     )
-
-    def rank(rule: RoutingRule) -> tuple[int, int, int]:
-        return (topics.index(rule.topic), units.index(rule.unit_id), 0 if rule.kind else 1)
-
     if rules:
-        return min(rules, key=rank).agency
+        best = min(
+            rules,
+            key=lambda r: (topics.index(r.topic_id), units.index(r.unit_id), 0 if r.kind else 1),
+        )
+        return best.agency
     return Agency.objects.get(type=Agency.Type.PEOPLES_COMMITTEE, home_unit=unit)

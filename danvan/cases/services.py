@@ -106,7 +106,7 @@ def case_submit(
         process_due=due.due,
         due_on=due.due,
         first_round=first_round,
-        complaint_round=_round(kind, first_round),
+        complaint_round=_round(kind, second_round=second_round),
         **identity,
     )
     try:
@@ -130,10 +130,10 @@ def case_submit(
     return case
 
 
-def _round(kind: str, first_round: Case | None) -> int | None:
+def _round(kind: str, *, second_round: bool) -> int | None:
     if kind != Kind.COMPLAINT:
         return None
-    return 2 if first_round else 1
+    return 2 if second_round else 1
 
 
 def _event(case: Case, action: Action, by: User | None, **fields: Any) -> CaseEvent:
@@ -190,7 +190,7 @@ def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note:
         process_rule=due.rule,
         process_due=due.due,
         due_on=due.due,
-        complaint_round=_round(kind, case.first_round),
+        complaint_round=_round(kind, second_round=case.first_round_id is not None),
         data={"kind": kind, "topic": topic.code if topic else None, "rule": due.rule},
     )
 
@@ -383,9 +383,11 @@ def case_rate(*, case: Case, rating: int, comment: str = "", by: User | None = N
     if not 1 <= rating <= 5:
         raise ValueError("rating must be 1 to 5")
     with transaction.atomic():
-        Case.objects.filter(pk=case.pk, rating__isnull=True).update(
+        rated = Case.objects.filter(pk=case.pk, rating__isnull=True).update(
             rating=rating, rating_comment=comment.strip(), version=F("version") + 1
         )
+        if rated != 1:  # rated meanwhile from another tab
+            raise TransitionError(Action.RATE, case.status)
         _event(case, Action.RATE, by, is_public=False, data={"rating": rating})
     case.refresh_from_db()
     return case

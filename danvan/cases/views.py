@@ -119,16 +119,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk)
-    actions = allowed_actions(Status(case.status)) if can_act(request.user, case) else []
-    context = {
-        "case": case,
-        "events": case_timeline(case=case, public_only=False),
-        "actions": actions,
-        "forms": _action_forms(case, actions),
-        "show_identity": can_see_identity(request.user, case),
-    }
-    return render(request, "cases/detail.html", context)
+    return _render_detail(request, get_case_for_user(request.user, pk))
 
 
 def _action_forms(
@@ -176,7 +167,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please correct the errors below."))
-        return _detail_with(request, case, {chosen.value: form}, status=422)
+        return _render_detail(request, case, bound={chosen.value: form}, status=422)
     try:
         service(case=case, by=request.user, **form.cleaned_data)
     except services.TransitionError:
@@ -206,10 +197,10 @@ def _rule_message(error: Exception) -> str:
     }.get(code, _("This step is not allowed by the rules."))
 
 
-def _detail_with(
-    request: HttpRequest, case: Any, bound: dict[str, Any], status: int
+def _render_detail(
+    request: HttpRequest, case: Any, *, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    actions = allowed_actions(Status(case.status))
+    actions = allowed_actions(Status(case.status)) if can_act(request.user, case) else []
     context = {
         "case": case,
         "events": case_timeline(case=case, public_only=False),

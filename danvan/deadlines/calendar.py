@@ -8,11 +8,17 @@ given by an administrator and passed in here. Pure Python: no database, no Djang
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cache
 
 import holidays
 
 ONE_DAY = timedelta(days=1)
+
+
+@cache
+def _public_holidays() -> holidays.HolidayBase:
+    # One shared table: every calendar is built per request, the holidays never change.
+    return holidays.country_holidays("VN")
 
 
 @dataclass(frozen=True)
@@ -26,9 +32,9 @@ class WorkingCalendar:
     ) -> "WorkingCalendar":
         return cls(frozenset(days_off), frozenset(working_days))
 
-    @cached_property
+    @property
     def _public(self) -> holidays.HolidayBase:
-        return holidays.country_holidays("VN")
+        return _public_holidays()
 
     def is_working_day(self, day: date) -> bool:
         if day in self.extra_working_days:

@@ -6,8 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from danvan.accounts.access import can_open_staff_home, roles_of
-from danvan.accounts.queries import current_memberships
+from danvan.accounts.access import can_open_staff_home, memberships_of, roles_of
 from danvan.places.queries import successors_in_force, unit_search
 
 
@@ -32,7 +31,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     context = {
         "roles": sorted(roles_of(request.user), key=str),
-        "memberships": current_memberships(user=request.user),  # type: ignore[arg-type]
+        "memberships": memberships_of(request.user),
     }
     return render(request, "portal/staff_home.html", context)
 

@@ -47,10 +47,13 @@ def test_a_changed_name_is_restored_on_reload():
 def test_an_old_commune_code_resolves_to_its_successor():
     # Phường Hiến Nam (old Hưng Yên city, code 11953 before 2025) now lies in Phường Phố Hiến.
     old = Unit.objects.get(level="commune", code="11953", valid_until=date(2025, 7, 1))
-    successors = unit_resolve(code="11953", level="commune", as_of=date(2024, 1, 1))
-    assert successors, old
-    assert successors[0].valid_until is None
-    assert successors[0].parent.code == "33"
+    assert old.name == "Phường Hiến Nam"
+    [successor] = unit_resolve(code="11953", level="commune", as_of=date(2024, 1, 1))
+    assert (successor.name, successor.valid_until, successor.parent.code) == (
+        "Phường Phố Hiến",
+        None,
+        "33",
+    )
 
 
 def test_every_old_commune_has_a_successor_in_force():
