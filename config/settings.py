@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "danvan.places",
     "danvan.rulebook",
     "danvan.accounts",
+    "danvan.documents",
     "danvan.cases",
     "danvan.portal",
     "danvan.demo",
