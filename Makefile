@@ -9,6 +9,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 VAR := var
 export DJANGO_SECRET_KEY_FILE ?= $(CURDIR)/$(VAR)/secret_key
+export DANVAN_IDENTITY_KEYS_FILE ?= $(CURDIR)/$(VAR)/identity_key
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -27,13 +28,17 @@ $(VAR)/venv.stamp: uv.lock pyproject.toml | $(VAR)
 $(VAR)/secret_key: | $(VAR)
 	umask 077 && $(PY312) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
+# The Fernet key that seals denouncers' identities on this machine (see config/settings.py).
+$(VAR)/identity_key: | $(VAR)
+	umask 077 && $(PY312) -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())" > $@
+
 # Compiled translations; rebuilt only when a .po file changes.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 locale/%.mo: locale/%.po
 	msgfmt --check -o $@ $<
 messages: $(MO_FILES)
 
-setup: $(VAR)/venv.stamp $(VAR)/secret_key messages
+setup: $(VAR)/venv.stamp $(VAR)/secret_key $(VAR)/identity_key messages
 
 # The demo database: migrated, units and demo data loaded, static files collected.
 demo: setup

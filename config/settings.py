@@ -177,6 +177,18 @@ SECURE_REFERRER_POLICY = "same-origin"
 # The province a single-province installation serves; the demo loads Hưng Yên.
 DANVAN_PROVINCE_CODE = env_str("DANVAN_PROVINCE_CODE", "33")
 DANVAN_SITE_NAME = env_str("DANVAN_SITE_NAME", "Dân Vận")
+# The public address, for links in e-mails and SMS (no request is at hand in a task).
+DANVAN_SITE_URL = env_str("DANVAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Fernet keys (comma-separated, newest first) that seal denouncers' identities and their
+# scans (Luật Tố cáo Art. 47). Older keys only decrypt, so keys rotate without downtime:
+# put the new key first, run `manage.py rotate_identity_keys`, then drop the old one.
+DANVAN_IDENTITY_KEYS = [k.strip() for k in env_str("DANVAN_IDENTITY_KEYS").split(",") if k.strip()]
+
+# Notifications: SMS goes through a backend class; the default writes to the log.
+DANVAN_SMS_BACKEND = env_str("DANVAN_SMS_BACKEND", "danvan.core.sms.LogBackend")
+# Reminders to officers this many days before a deadline (0: on the day), once each.
+DANVAN_REMINDER_DAYS = [int(d) for d in env_list("DANVAN_REMINDER_DAYS", ["3", "1", "0"])]
 
 LOGGING = {
     "version": 1,

@@ -14,3 +14,15 @@ def current_memberships(*, user: User) -> QuerySet[Membership]:
         .select_related("agency", "agency__home_unit")
         .order_by("agency__name", "role")
     )
+
+
+def agency_members(*, agency_id: int, roles: list[str]) -> QuerySet[User]:
+    """People who currently hold one of `roles` in the agency."""
+    today = timezone.localdate()
+    return User.objects.filter(
+        Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gte=today),
+        memberships__agency_id=agency_id,
+        memberships__role__in=roles,
+        memberships__started_on__lte=today,
+        is_active=True,
+    ).distinct()

@@ -257,6 +257,16 @@ class CaseEvent(models.Model):
 
 
 class Attachment(models.Model):
+    """A file of a case: the citizen's scans and photos, or a document the agency issued.
+
+    Files of a denunciation are sealed (encrypted) at rest: scans show the handwriting.
+    """
+
+    class Source(models.TextChoices):
+        CITIZEN = "citizen", _("Sent with the letter")
+        OFFICER = "officer", _("Added by an officer")
+        DOCUMENT = "document", _("Issued document")
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to="cases/%Y/%m/")
     name = models.CharField(_("file name"), max_length=200)
@@ -264,11 +274,115 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(default=timezone.now)
-    is_public = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(max_length=10, choices=Source, default=Source.CITIZEN)
+    document_kind = models.CharField(max_length=30, blank=True)
+    is_public = models.BooleanField(_("shown to the citizen"), default=False)
+    sealed = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["case", "uploaded_at"], name="attachment_case")]
 
     def __str__(self) -> str:
         return self.name
+
+
+class DenouncerIdentity(models.Model):
+    """Who denounced: name, address, contact, ID number, sealed with DANVAN_IDENTITY_KEYS.
+
+    Kept apart from the case so that no list, export or notification can pick it up.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="denouncer_identity")
+    sealed = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("denouncer identity")
+        verbose_name_plural = _("denouncer identities")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}"
+
+
+class IdentityLook(models.Model):
+    """Every time someone opened a denouncer's identity or a sealed scan (append-only)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    # Empty when the platform itself read the contact to notify the denouncer.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    what = models.CharField(_("what was opened"), max_length=40)
+    address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("look at a denouncer's identity")
+        verbose_name_plural = _("looks at denouncers' identities")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case", "at"], name="identity_look_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.user_id} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("the identity access log is append-only")
+        super().save(*args, **kwargs)
+
+
+class Notification(models.Model):
+    """One message to one person about one case: queued in the transaction, sent by a task.
+
+    `key` is unique, so a reminder or a notice goes out once even when two sweeps race.
+    Recipients are resolved when sending: a denouncer's contact is never stored here.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("No address")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notifications")
+    key = models.CharField(max_length=120, unique=True)
+    purpose = models.CharField(max_length=30)
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["state", "created_at"], name="notification_state")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class DocumentNumber(models.Model):
+    """The running number of an agency's outgoing documents in a year ("Số: 12/TB-UBND")."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="document_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last}"

@@ -1,22 +1,31 @@
 """Every write to a case: intake and each transition, with its event, in one transaction."""
 
 import secrets
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
-from typing import Any
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from danvan.accounts.models import User
+from danvan.core import sealed
 from danvan.deadlines.compute import ExtensionNotAllowed
 from danvan.deadlines.rules import edition_on
 from danvan.places.models import Agency, Unit
 
 from . import deadlines
-from .models import Case, CaseEvent, Channel, Topic
+from .identity import identity_store
+from .models import Attachment, Case, CaseEvent, Channel, Topic
+from .notifications import NOTIFIED, notify_citizen, notify_submitted
 from .routing import competent_agency
+
+if TYPE_CHECKING:
+    from .uploads import CleanFile
 from .workflow import Action, DeclineReason, Kind, Status, target
 
 # Crockford's alphabet without look-alikes: read over the phone without mistakes.
@@ -68,11 +77,15 @@ def case_submit(
     received_at: Any = None,
     first_round: Case | None = None,
     by: User | None = None,
+    id_number: str = "",
+    files: Sequence["CleanFile"] = (),
+    parent: Case | None = None,
     on_created: Callable[[Case], None] | None = None,
 ) -> Case:
-    """Register a letter. Committed before the caller shows a tracking code.
+    """Register a letter with its files. Committed before the caller shows a tracking code.
 
     A retry with the same idempotency key returns the first case and creates nothing.
+    A denouncer's identity goes sealed into its own table, never into the case's fields.
     """
     if idempotency_key and (
         existing := Case.objects.filter(idempotency_key=idempotency_key).first()
@@ -82,10 +95,9 @@ def case_submit(
     received = timezone.localdate(received_at)
     second_round = first_round is not None
     due = deadlines.process_due(kind=kind, received=received, second_round=second_round)
-    identity = {"submitter_name": name, "submitter_phone": phone, "submitter_email": email,
-                "submitter_address": address}  # fmt: skip
-    if kind == Kind.DENUNCIATION:
-        identity = dict.fromkeys(identity, "")  # kept encrypted apart by the caller
+    plain = {"submitter_name": name, "submitter_phone": phone, "submitter_email": email,
+             "submitter_address": address}  # fmt: skip
+    secret = kind == Kind.DENUNCIATION
     case = Case(
         tracking_code=tracking_code_new(),
         kind=kind,
@@ -107,18 +119,25 @@ def case_submit(
         due_on=due.due,
         first_round=first_round,
         complaint_round=_round(kind, second_round=second_round),
-        **identity,
+        parent=parent,
+        **(dict.fromkeys(plain, "") if secret else plain),
     )
     try:
         with transaction.atomic():
             case.save()
+            if secret:
+                identity_store(case, {"name": name, "phone": phone, "email": email,
+                                      "address": address, "id_number": id_number})  # fmt: skip
+            attachments_add(case, files, by=by or citizen, source=Attachment.Source.CITIZEN)
             _event(
                 case,
                 Action.SUBMIT,
                 by or citizen,
                 to_status=Status.RECEIVED,
+                at=received_at,
                 data={"channel": channel, "rule": due.rule, "due": due.due.isoformat()},
             )
+            notify_submitted(case)
             if on_created:
                 on_created(case)
     except IntegrityError:
@@ -137,7 +156,35 @@ def _round(kind: str, *, second_round: bool) -> int | None:
 
 
 def _event(case: Case, action: Action, by: User | None, **fields: Any) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, action=action, actor=by, **fields)
+    fields.setdefault("at", timezone.now())
+    event = CaseEvent.objects.create(case=case, action=action, actor=by, **fields)
+    if fields.get("is_public", True) and action in NOTIFIED:
+        notify_citizen(case, event)
+    return event
+
+
+def attachments_add(
+    case: Case,
+    files: Iterable["CleanFile"],
+    *,
+    by: User | None,
+    source: str,
+    public: bool = False,
+    document_kind: str = "",
+) -> list[Attachment]:
+    """Store checked files; a denunciation's files are sealed, as its scans show handwriting."""
+    secret = case.kind == Kind.DENUNCIATION
+    saved = []
+    for clean in files:
+        stored_name = f"{uuid.uuid4().hex}{PurePath(clean.name).suffix.lower()}"
+        content = sealed.seal_bytes(clean.data) if secret else clean.data
+        attachment = Attachment(case=case, name=clean.name, content_type=clean.content_type,
+                                size=clean.size, sha256=clean.sha256, uploaded_by=by,
+                                source=source, is_public=public, sealed=secret,
+                                document_kind=document_kind)  # fmt: skip
+        attachment.file.save(stored_name, ContentFile(content), save=True)
+        saved.append(attachment)
+    return saved
 
 
 def _move(

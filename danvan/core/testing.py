@@ -34,9 +34,11 @@ def running_platform(var_dir: Path, *, password: str) -> Iterator[str]:
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DANVAN_VAR_DIR": str(var_dir),
         "DJANGO_SECRET_KEY": "e2e-secret-key-not-for-production",
+        "DANVAN_IDENTITY_KEYS": "ZTJlLW9ubHktaWRlbnRpdHkta2V5LTMyLWJ5dGVzLi4=",
         "DEMO_PASSWORD": password,
         "WEB_WORKERS": "1",
     }
+    env.pop("DANVAN_IDENTITY_KEYS_FILE", None)
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     for step in (["migrate", "-v", "0"], ["load_demo"], ["collectstatic", "--no-input", "-v", "0"]):
         subprocess.run([*manage, *step], env=env, check=True, capture_output=True)  # noqa: S603

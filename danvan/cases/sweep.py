@@ -1,0 +1,81 @@
+"""The deadline sweep: mark overdue cases and remind officers, safe to run anywhere, any time.
+
+Two sweeps may run at once (a cron on each machine, a retry): marking uses a conditional
+UPDATE, so only one writes the event; reminders have unique keys, so each goes out once.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from danvan.accounts.models import User
+from danvan.accounts.queries import agency_members
+from danvan.accounts.roles import Role
+
+from .models import Case, CaseEvent
+from .notifications import notify_reminder, requeue_stuck
+from .workflow import OPEN, Action, Status
+
+# While the citizen is asked for information the clock stops (pauses), so no overdue then.
+RUNNING = sorted(OPEN - {Status.INFO_REQUESTED})
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    overdue: int
+    reminders: int
+    requeued: int
+
+
+def sweep(today: date | None = None) -> SweepReport:
+    today = today or timezone.localdate()
+    return SweepReport(
+        overdue=mark_overdue(today), reminders=send_reminders(today), requeued=requeue_stuck()
+    )
+
+
+def mark_overdue(today: date) -> int:
+    late = Case.objects.filter(
+        overdue_since__isnull=True, due_on__lt=today, status__in=RUNNING
+    ).values_list("pk", "due_on")
+    marked = 0
+    # Batches, not one open cursor: a marked row leaves the filter, so the loop ends.
+    while batch := list(late[:1000]):
+        marked += sum(_mark(pk, due) for pk, due in batch)
+    return marked
+
+
+def _mark(pk: int, due: date) -> int:
+    with transaction.atomic():
+        won = Case.objects.filter(pk=pk, overdue_since__isnull=True, due_on=due).update(
+            overdue_since=due + timedelta(days=1)
+        )
+        if won:
+            CaseEvent.objects.create(
+                case_id=pk, action=Action.MARK_OVERDUE, is_public=False,
+                at=timezone.now(), data={"due": due.isoformat()},
+            )  # fmt: skip
+        return won
+
+
+def send_reminders(today: date) -> int:
+    sent = 0
+    for days in sorted(set(settings.DANVAN_REMINDER_DAYS), reverse=True):
+        due = today + timedelta(days=days)
+        cases = Case.objects.filter(due_on=due, status__in=RUNNING).select_related("assignee")
+        for case in list(cases):
+            for user in _reminded(case):
+                with transaction.atomic():
+                    sent += notify_reminder(case, user, due, days)
+    return sent
+
+
+def _reminded(case: Case) -> list[User]:
+    """The assigned officer, or, while nobody is assigned, the agency's reception officers."""
+    if case.assignee is not None:
+        return [case.assignee]
+    roles = [Role.RECEPTION_OFFICER, Role.HEAD]
+    return list(agency_members(agency_id=case.agency_id, roles=roles))

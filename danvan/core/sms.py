@@ -1,0 +1,35 @@
+"""The SMS channel: one small interface, a backend chosen by DANVAN_SMS_BACKEND.
+
+A province plugs in its carrier's gateway (Viettel, VNPT, ...) as a class with `send`.
+Development writes messages to the log; tests keep them in `MemoryBackend.outbox`.
+"""
+
+import logging
+from typing import ClassVar, Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger("danvan.sms")
+
+
+class SmsBackend(Protocol):
+    def send(self, to: str, text: str) -> None:
+        """Deliver or raise; the caller's task retries on an exception."""
+
+
+class LogBackend:
+    def send(self, to: str, text: str) -> None:
+        logger.info("SMS to %s: %s", to, text)
+
+
+class MemoryBackend:
+    outbox: ClassVar[list[tuple[str, str]]] = []
+
+    def send(self, to: str, text: str) -> None:
+        self.outbox.append((to, text))
+
+
+def send_sms(to: str, text: str) -> None:
+    backend: SmsBackend = import_string(settings.DANVAN_SMS_BACKEND)()
+    backend.send(to, text)
