@@ -1,5 +1,7 @@
 """Reads for accounts."""
 
+from collections.abc import Collection
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -16,7 +18,7 @@ def current_memberships(*, user: User) -> QuerySet[Membership]:
     )
 
 
-def agency_members(*, agency_id: int, roles: list[str]) -> QuerySet[User]:
+def agency_members(*, agency_id: int, roles: Collection[str]) -> QuerySet[User]:
     """People who currently hold one of `roles` in the agency."""
     today = timezone.localdate()
     return User.objects.filter(

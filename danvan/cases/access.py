@@ -47,9 +47,9 @@ def can_see_identity(user: AnyUser, case: Case) -> bool:
     """A denouncer's identity: the assigned handler and auditors only (Luật Tố cáo Art. 47)."""
     if Role.AUDITOR in roles_of(user):
         return True
-    if case.kind != Kind.DENUNCIATION:
+    if case.kind != Kind.DENUNCIATION and not case.identity_sealed:
         return can_act(user, case)
-    return user.is_authenticated and case.assignee_id == user.pk
+    return user.is_authenticated and case.assignee_id == user.pk and can_act(user, case)
 
 
 def citizen_cases(user: AnyUser) -> QuerySet[Case]:

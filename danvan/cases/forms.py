@@ -1,15 +1,21 @@
 """What citizens and officers type, checked with Vietnamese messages."""
 
+import re
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from danvan.accounts.models import User
 from danvan.accounts.phone import normalize_phone
+from danvan.accounts.queries import agency_members
+from danvan.accounts.roles import Role
 from danvan.places.models import Agency, Unit
 
-from .models import Topic
+from .models import Channel, Topic
 from .workflow import DeclineReason, Kind
 
 TITLE_MAX, CONTENT_MAX = 200, 10_000
@@ -22,6 +28,29 @@ def _communes() -> Any:
         parent__code=settings.DANVAN_PROVINCE_CODE,
         parent__valid_until__isnull=True,
     ).order_by("name")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; their content is checked by `uploads`, not here."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_empty_file", True)  # `uploads` refuses it, naming the file
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.docx,.xlsx"
+ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
 
 
 class SubmitForm(forms.Form):
@@ -52,6 +81,16 @@ class SubmitForm(forms.Form):
     )
     email = forms.EmailField(label=_("Email"), required=False)
     address = forms.CharField(label=_("Your address"), max_length=250, required=False)
+    id_number = forms.CharField(
+        label=_("Citizen ID number (for a denunciation)"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    attachments = MultipleFileField(
+        label=_("Photos or documents"),
+        help_text=_("Up to 5 files: photos (JPEG, PNG), PDF, Word or Excel; 10 MB each."),
+    )
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -78,6 +117,14 @@ class SubmitForm(forms.Form):
         raw = self.cleaned_data["phone"].strip()
         return normalize_phone(raw) if raw else ""
 
+    def clean_id_number(self) -> str:
+        value = "".join(self.cleaned_data["id_number"].split())
+        if value and not ID_NUMBER.match(value):
+            raise forms.ValidationError(
+                _("An ID number has 12 digits (citizen ID) or 9 digits (old ID card).")
+            )
+        return value
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("anonymous"):
@@ -101,6 +148,74 @@ class SubmitForm(forms.Form):
                 "phone", _("Leave a mobile number or an email so that we can answer you.")
             )
         return data
+
+
+class IntakeForm(SubmitForm):
+    """A paper letter or a walk-in, typed by a reception officer, with its scans."""
+
+    channel = forms.ChoiceField(
+        label=_("How the letter came"),
+        choices=[
+            (Channel.PAPER, Channel.PAPER.label),
+            (Channel.RECEPTION, Channel.RECEPTION.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    received_on = forms.DateField(
+        label=_("Date received"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    people_count = forms.IntegerField(
+        label=_("Number of signers"),
+        min_value=1,
+        max_value=10_000,
+        error_messages={
+            "min_value": _("Write the number of signers: 1 or more."),
+            "max_value": _("Write the number of signers: at most 10,000."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Full name of the citizen")
+        self.fields["address"].label = _("Citizen's address")
+        self.fields["anonymous"].label = _("The letter carries no name")
+        self.fields["attachments"].label = _("Scans of the letter and its documents")
+
+    def clean_received_on(self) -> date:
+        received: date = self.cleaned_data["received_on"]
+        if received > timezone.localdate():
+            raise forms.ValidationError(_("The date received cannot be in the future."))
+        return received
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Officer"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, agency_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agency_members(  # type: ignore[attr-defined]
+            agency_id=agency_id or 0,
+            roles=[Role.HANDLING_OFFICER, Role.HEAD, Role.RECEPTION_OFFICER],
+        ).order_by("full_name")
+        self.fields["assignee"].error_messages["invalid_choice"] = _(
+            "Choose an officer of this agency."
+        )
+
+
+class SplitForm(forms.Form):
+    """One more case cut out of a letter with several contents."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.filter(is_active=True), required=False
+    )
+    title = forms.CharField(label=_("Subject"), max_length=TITLE_MAX)
+    content = forms.CharField(
+        label=_("The part of the content it covers"),
+        max_length=CONTENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class DeclineForm(forms.Form):

@@ -22,14 +22,29 @@ class IdentityHidden(Exception):
 
 
 def identity_store(case: Case, identity: dict[str, str]) -> None:
-    values = {field: identity.get(field, "").strip() for field in FIELDS}
+    values = {field: (identity.get(field) or "").strip() for field in FIELDS}
     if any(values.values()):
         DenouncerIdentity.objects.create(case=case, sealed=sealed.seal_json(values))
+        Case.objects.filter(pk=case.pk).update(identity_sealed=True)
+        case.identity_sealed = True
+
+
+def identity_seal_plain(case: Case) -> dict[str, str]:
+    """A letter reclassified as a denunciation: seal what was typed in plain fields.
+
+    Returns the plain fields blanked, for the caller's update of the case.
+    """
+    plain = {"name": case.submitter_name, "phone": case.submitter_phone,
+             "email": case.submitter_email, "address": case.submitter_address}  # fmt: skip
+    if not case.identity_sealed:
+        identity_store(case, plain)
+    return {"submitter_name": "", "submitter_phone": "", "submitter_email": "",
+            "submitter_address": ""}  # fmt: skip
 
 
 def _sealed_identity(case: Case) -> dict[str, str]:
     row = DenouncerIdentity.objects.filter(case=case).first()
-    return sealed.open_json(row.sealed) if row else dict.fromkeys(FIELDS, "")
+    return sealed.open_json(bytes(row.sealed)) if row else dict.fromkeys(FIELDS, "")
 
 
 def identity_open(*, case: Case, user: AnyUser, address: str | None = None) -> dict[str, str]:
@@ -39,9 +54,7 @@ def identity_open(*, case: Case, user: AnyUser, address: str | None = None) -> d
     return _sealed_identity(case)
 
 
-def attachment_open(
-    *, attachment: Attachment, user: AnyUser, address: str | None = None
-) -> bytes:
+def attachment_open(*, attachment: Attachment, user: AnyUser, address: str | None = None) -> bytes:
     """The bytes of a file; a sealed scan only for those who may see the identity, logged."""
     with attachment.file.open("rb") as handle:
         data: bytes = handle.read()
@@ -52,9 +65,9 @@ def attachment_open(
     return sealed.open_bytes(data)
 
 
-def contact_for_notice(case: Case) -> dict[str, str]:
-    """The denouncer's own contact, read by the platform to notify them (LTC Art. 9); logged."""
-    _log(case, None, "notification", None)
+def contact_for_notice(case: Case, what: str = "notification") -> dict[str, str]:
+    """The denouncer's own details, read by the platform to notify them (LTC Art. 9); logged."""
+    _log(case, None, what, None)
     return _sealed_identity(case)
 
 
@@ -63,6 +76,8 @@ def identity_copy(source: Case, target: Case) -> None:
     row = DenouncerIdentity.objects.filter(case=source).first()
     if row:
         DenouncerIdentity.objects.create(case=target, sealed=row.sealed)
+        Case.objects.filter(pk=target.pk).update(identity_sealed=True)
+        target.identity_sealed = True
 
 
 def _allow(case: Case, user: AnyUser) -> None:

@@ -127,6 +127,8 @@ class Case(models.Model):
     submitter_email = models.EmailField(_("email"), blank=True)
     submitter_address = models.CharField(_("address"), max_length=250, blank=True)
     people_count = models.PositiveSmallIntegerField(_("number of signers"), default=1)
+    # True once a denouncer's identity was sealed for this case (kept even if reclassified).
+    identity_sealed = models.BooleanField(default=False, editable=False)
 
     parent = models.ForeignKey(
         "self",

@@ -63,7 +63,11 @@ def requeue_stuck(now: Any = None) -> int:
     """Queue again what a dead worker left half-sent, or what failed and may be retried."""
     now = now or timezone.now()
     stuck = Notification.objects.filter(
-        state__in=[Notification.State.SENDING, Notification.State.QUEUED, Notification.State.FAILED],
+        state__in=[
+            Notification.State.SENDING,
+            Notification.State.QUEUED,
+            Notification.State.FAILED,
+        ],
         created_at__lt=now - STUCK_AFTER,
         attempts__lt=MAX_ATTEMPTS,
     ).values_list("pk", flat=True)

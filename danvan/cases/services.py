@@ -16,10 +16,12 @@ from danvan.accounts.models import User
 from danvan.core import sealed
 from danvan.deadlines.compute import ExtensionNotAllowed
 from danvan.deadlines.rules import edition_on
+from danvan.documents.services import DocumentKind
 from danvan.places.models import Agency, Unit
 
 from . import deadlines
-from .identity import identity_store
+from .documents import case_document
+from .identity import identity_copy, identity_seal_plain, identity_store
 from .models import Attachment, Case, CaseEvent, Channel, Topic
 from .notifications import NOTIFIED, notify_citizen, notify_submitted
 from .routing import competent_agency
@@ -227,19 +229,22 @@ def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note:
     due = deadlines.process_due(
         kind=kind, received=received, second_round=case.complaint_round == 2
     )
-    return _move(
-        case,
-        Action.CLASSIFY,
-        by,
-        note=note,
-        kind=kind,
-        topic=topic,
-        process_rule=due.rule,
-        process_due=due.due,
-        due_on=due.due,
-        complaint_round=_round(kind, second_round=case.first_round_id is not None),
-        data={"kind": kind, "topic": topic.code if topic else None, "rule": due.rule},
-    )
+    with transaction.atomic():
+        blanked: dict[str, Any] = identity_seal_plain(case) if kind == Kind.DENUNCIATION else {}
+        return _move(
+            case,
+            Action.CLASSIFY,
+            by,
+            note=note,
+            kind=kind,
+            topic=topic,
+            process_rule=due.rule,
+            process_due=due.due,
+            due_on=due.due,
+            complaint_round=_round(kind, second_round=case.first_round_id is not None),
+            data={"kind": kind, "topic": topic.code if topic else None, "rule": due.rule},
+            **blanked,
+        )
 
 
 def case_accept(*, case: Case, by: User, variant: str = "", note: str = "") -> Case:
@@ -247,31 +252,39 @@ def case_accept(*, case: Case, by: User, variant: str = "", note: str = "") -> C
     due = deadlines.resolve_due(
         kind=case.kind, accepted=today, variant=variant, second_round=case.complaint_round == 2
     )
-    return _move(
-        case,
-        Action.ACCEPT,
-        by,
-        note=note,
-        accepted_at=timezone.now(),
-        variant=variant,
-        resolve_rule=due.rule,
-        resolve_due=due.due,
-        due_on=due.due,
-        data={"rule": due.rule, "due": due.due.isoformat(), "variant": variant},
-    )
+    with transaction.atomic():
+        case = _move(
+            case,
+            Action.ACCEPT,
+            by,
+            note=note,
+            accepted_at=timezone.now(),
+            variant=variant,
+            resolve_rule=due.rule,
+            resolve_due=due.due,
+            due_on=due.due,
+            data={"rule": due.rule, "due": due.due.isoformat(), "variant": variant},
+        )
+        # The law requires a notice of acceptance for complaints and denunciations.
+        if case.kind in (Kind.COMPLAINT, Kind.DENUNCIATION):
+            case_document(case=case, kind=DocumentKind.ACCEPTANCE_NOTICE, by=by)
+    return case
 
 
 def case_decline(*, case: Case, by: User, reason: str, note: str) -> Case:
     DeclineReason(reason)
-    return _move(
-        case,
-        Action.DECLINE,
-        by,
-        note=note,
-        decline_reason=reason,
-        due_on=None,
-        data={"reason": reason},
-    )
+    with transaction.atomic():
+        case = _move(
+            case,
+            Action.DECLINE,
+            by,
+            note=note,
+            decline_reason=reason,
+            due_on=None,
+            data={"reason": reason},
+        )
+        case_document(case=case, kind=DocumentKind.DECLINE_NOTICE, by=by, note=note)
+    return case
 
 
 def case_forward(*, case: Case, by: User, agency: Agency, note: str) -> Case:
@@ -280,14 +293,17 @@ def case_forward(*, case: Case, by: User, agency: Agency, note: str) -> Case:
         raise RuleViolation("forward_once", "already forwarded once")
     if agency.pk == case.agency_id:
         raise RuleViolation("same_agency", "the case is already with this agency")
-    return _move(
-        case,
-        Action.FORWARD,
-        by,
-        note=note,
-        due_on=None,
-        data={"from_agency": case.agency_id, "to_agency": agency.pk},
-    )
+    with transaction.atomic():
+        case = _move(
+            case,
+            Action.FORWARD,
+            by,
+            note=note,
+            due_on=None,
+            data={"from_agency": case.agency_id, "to_agency": agency.pk},
+        )
+        case_document(case=case, kind=DocumentKind.FORWARDING_SLIP, by=by, to=agency)
+    return case
 
 
 def case_guide(*, case: Case, by: User, note: str) -> Case:
@@ -396,16 +412,20 @@ def _resolve_due(
 
 
 def case_resolve(*, case: Case, by: User, answer: str) -> Case:
-    return _move(
-        case,
-        Action.RESOLVE,
-        by,
-        note=answer,
-        answer=answer,
-        resolved_at=timezone.now(),
-        due_on=None,
-        overdue_since=None,
-    )
+    """The answer (or decision), issued as a document the citizen can download."""
+    with transaction.atomic():
+        case = _move(
+            case,
+            Action.RESOLVE,
+            by,
+            note=answer,
+            answer=answer,
+            resolved_at=timezone.now(),
+            due_on=None,
+            overdue_since=None,
+        )
+        case_document(case=case, kind=DocumentKind.ANSWER, by=by)
+    return case
 
 
 def case_close(*, case: Case, by: User | None, note: str = "") -> Case:
@@ -422,6 +442,39 @@ def case_assign(*, case: Case, by: User, assignee: User) -> Case:
         _event(case, Action.ASSIGN, by, is_public=False, data={"assignee": assignee.pk})
     case.refresh_from_db()
     return case
+
+
+def cases_assign(*, cases: Sequence[Case], by: User, assignee: User) -> int:
+    """Bulk assignment from the queue; a case changed meanwhile is skipped, not overwritten."""
+    done = 0
+    for case in cases:
+        try:
+            case_assign(case=case, by=by, assignee=assignee)
+        except ConcurrentUpdate:
+            continue
+        done += 1
+    return done
+
+
+def case_split(
+    *, case: Case, by: User, kind: str, title: str, content: str, topic: Topic | None = None
+) -> Case:
+    """Cut one content out of a letter with several: a new case linked to the original.
+
+    It keeps the receipt date (its deadlines run from the same day), the sender and the
+    sealed identity of a denouncer; the original keeps everything it had.
+    """
+    sender: dict[str, Any] = {} if case.identity_sealed else {
+        "name": case.submitter_name, "phone": case.submitter_phone,
+        "email": case.submitter_email, "address": case.submitter_address}  # fmt: skip
+    with transaction.atomic():
+        part = case_submit(kind=kind, title=title, content=content, topic=topic, unit=case.unit,
+                           citizen=case.citizen, anonymous=case.anonymous, place=case.address,
+                           people_count=case.people_count, channel=case.channel,
+                           received_at=case.received_at, by=by, parent=case, **sender)  # fmt: skip
+        identity_copy(case, part)
+        _event(case, Action.SPLIT, by, is_public=True, data={"part": part.tracking_code})
+    return part
 
 
 def case_rate(*, case: Case, rating: int, comment: str = "", by: User | None = None) -> Case:

@@ -44,11 +44,11 @@ def mark_overdue(today: date) -> int:
     marked = 0
     # Batches, not one open cursor: a marked row leaves the filter, so the loop ends.
     while batch := list(late[:1000]):
-        marked += sum(_mark(pk, due) for pk, due in batch)
+        marked += sum(_mark(pk, due) for pk, due in batch if due is not None)
     return marked
 
 
-def _mark(pk: int, due: date) -> int:
+def _mark(pk: int, due: date) -> int:  # 1 when this sweep marked it
     with transaction.atomic():
         won = Case.objects.filter(pk=pk, overdue_since__isnull=True, due_on=due).update(
             overdue_since=due + timedelta(days=1)

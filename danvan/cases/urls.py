@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_staff
 
 app_name = "cases"
 urlpatterns = [
@@ -8,7 +8,14 @@ urlpatterns = [
     path("tra-cuu/", views.track, name="track"),
     path("tra-cuu/<str:code>/", views.track_detail, name="track-detail"),
     path("don-cua-toi/", views.my_cases, name="mine"),
+    path("tra-cuu/<str:code>/tep/<int:file_id>/", views_staff.public_file, name="public-file"),
     path("staff/cases/", views.queue, name="queue"),
+    path("staff/cases/new/", views_staff.intake, name="intake"),
+    path("staff/cases/assign/", views_staff.bulk_assign, name="bulk-assign"),
     path("staff/cases/<int:pk>/", views.detail, name="detail"),
+    path("staff/cases/<int:pk>/identity/", views_staff.identity, name="identity"),
+    path("staff/cases/<int:pk>/files/<int:file_id>/", views_staff.staff_file, name="file"),
+    path("staff/cases/<int:pk>/assign/", views_staff.assign, name="assign"),
+    path("staff/cases/<int:pk>/split/", views_staff.split, name="split"),
     path("staff/cases/<int:pk>/<str:action>/", views.act, name="act"),
 ]

@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from danvan.accounts.access import can_open_staff_home
+from danvan.accounts.access import agency_ids_of, can_open_staff_home
 
 from . import forms, services
-from .access import can_act, can_see_identity, citizen_cases, get_case_for_user
+from .access import ACTING_ROLES, can_act, can_see_identity, citizen_cases, get_case_for_user
+from .page import case_attachments, related_cases
 from .queries import QueueFilters, case_by_tracking_code, case_queue, case_timeline
+from .uploads import CleanFile, UploadRejected, check_uploads, read_limited
 from .workflow import Action, Kind, Status, allowed_actions
 
 
@@ -27,28 +30,47 @@ def submit(request: HttpRequest) -> HttpResponse:
     initial = {"form_token": uuid.uuid4().hex}
     if user:
         initial.update(name=user.full_name, phone=user.phone or "", email=user.email or "")
-    form = forms.SubmitForm(request.POST or None, initial=initial)
-    if request.method == "GET" or not form.is_valid():
+    form = forms.SubmitForm(request.POST or None, request.FILES or None, initial=initial)
+    files = _checked_files(request, form)
+    if request.method == "GET" or files is None:
         status = 422 if request.method == "POST" else 200
         return render(request, "cases/submit.html", {"form": form}, status=status)
-    data = form.cleaned_data
-    anonymous = bool(data["anonymous"])
     case = services.case_submit(
-        kind=data["kind"],
-        title=data["title"],
-        content=data["content"],
-        unit=data["unit"],
-        topic=data["topic"],
+        **_letter_fields(form.cleaned_data),
         citizen=user,
-        anonymous=anonymous,
-        name="" if anonymous else data["name"],
-        phone="" if anonymous else data["phone"],
-        email="" if anonymous else data["email"],
-        address="" if anonymous else data["address"],
-        place=data["place"],
-        idempotency_key=f"web:{data['form_token']}",
+        files=files,
+        idempotency_key=f"web:{form.cleaned_data['form_token']}",
     )
     return redirect("cases:track-detail", code=case.tracking_code)
+
+
+def _letter_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """What the citizen and the reception forms share; nothing personal when anonymous."""
+    anonymous = bool(data["anonymous"])
+    personal = ("name", "phone", "email", "address", "id_number")
+    fields = {key: "" if anonymous else data[key] for key in personal}
+    fields.update({key: data[key] for key in ("kind", "title", "content", "unit", "topic")})
+    return {**fields, "anonymous": anonymous, "place": data["place"]}
+
+
+def _checked_files(request: HttpRequest, form: Any) -> list[CleanFile] | None:
+    """The files, checked by content; None (with the message on the form) when any is bad.
+
+    A bad file refuses the whole submission: nothing is saved until every file passes.
+    """
+
+    if request.method != "POST" or not form.is_valid():
+        return None
+    uploads = request.FILES.getlist("attachments")
+    try:
+        # The count is checked before reading, so fifty files are not read to refuse them.
+        most = getattr(settings, "DANVAN_UPLOAD_MAX_FILES", 5)
+        if len(uploads) > most:
+            raise UploadRejected("too_many_files", count=most)
+        return check_uploads([(f.name or "", read_limited(f)) for f in uploads])
+    except UploadRejected as error:
+        form.add_error("attachments", error.message)
+        return None
 
 
 @require_GET
@@ -76,6 +98,7 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "case": case,
         "events": case_timeline(case=case, public_only=True),
+        "documents": [a for a in case_attachments(case=case) if a.is_public and not a.sealed],
         "rate_form": rate_form if can_rate else None,
     }
     return render(request, "cases/track_detail.html", context)
@@ -111,9 +134,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = g.copy()
     query.pop("after", None)
     context = {"page": page, "filters": filters, "kinds": Kind.choices, "statuses": Status.choices,
-               "query": query.urlencode(), "today": timezone.localdate()}  # fmt: skip
+               "query": query.urlencode(), "today": timezone.localdate(),
+               "assign_form": _bulk_assign_form(request.user)}  # fmt: skip
     template = "cases/queue.html#rows" if request.htmx else "cases/queue.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+def _bulk_assign_form(user: Any) -> forms.AssignForm | None:
+    """Bulk assignment for an officer of exactly one agency (the common case)."""
+    agencies = agency_ids_of(user, roles=ACTING_ROLES)
+    return forms.AssignForm(agency_id=next(iter(agencies))) if len(agencies) == 1 else None
 
 
 @require_GET
@@ -200,12 +230,22 @@ def _rule_message(error: Exception) -> str:
 def _render_detail(
     request: HttpRequest, case: Any, *, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    actions = allowed_actions(Status(case.status)) if can_act(request.user, case) else []
+    bound = bound or {}
+    acting = can_act(request.user, case)
+    actions = allowed_actions(Status(case.status)) if acting else []
     context = {
         "case": case,
         "events": case_timeline(case=case, public_only=False),
+        "attachments": case_attachments(case=case),
+        "related": related_cases(case=case, user=request.user),
         "actions": actions,
         "forms": _action_forms(case, actions, bound),
+        "assign_form": (bound.get("assign") or forms.AssignForm(agency_id=case.agency_id))
+        if acting
+        else None,
+        "split_form": (bound.get("split") or forms.SplitForm(initial={"kind": case.kind}))
+        if acting
+        else None,
         "show_identity": can_see_identity(request.user, case),
     }
     return render(request, "cases/detail.html", context, status=status)

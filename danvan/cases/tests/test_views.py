@@ -164,7 +164,7 @@ def test_queue_key_pagination_reaches_every_case_once(submit, client_as):
 def test_case_page_query_count(submit, client_as, django_assert_max_num_queries):
     case = submit()
     client = client_as(Role.HANDLING_OFFICER)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         assert client.get(f"/staff/cases/{case.pk}/").status_code == 200
 
 

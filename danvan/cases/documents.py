@@ -1,0 +1,154 @@
+"""The documents a case produces (NĐ 30/2020 format), filled from the case and numbered.
+
+Acceptance notice, forwarding slip, decline notice and answer are generated with the step
+that calls for them and kept as files of the case; the citizen sees those addressed to them.
+"""
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+
+from danvan.accounts.models import Membership, User
+from danvan.documents.services import DocumentKind, official_header, render_document
+from danvan.places.models import Agency
+from danvan.rulebook.store import current_rulebook
+
+from .models import Attachment, Case, DocumentNumber
+from .uploads import CleanFile
+from .workflow import DeclineReason, Kind
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Kind of document -> type in its symbol (NĐ 30/2020 Phụ lục III): TB notice, PC slip.
+SYMBOL_TYPE = {DocumentKind.ACCEPTANCE_NOTICE: "TB", DocumentKind.FORWARDING_SLIP: "PC",
+               DocumentKind.DECLINE_NOTICE: "TB", DocumentKind.ANSWER: ""}  # fmt: skip
+KIND_LABEL = {Kind.FEEDBACK: "đơn phản ánh", Kind.PETITION: "đơn kiến nghị",
+              Kind.COMPLAINT: "đơn khiếu nại", Kind.DENUNCIATION: "đơn tố cáo"}  # fmt: skip
+FILE_NAME = {DocumentKind.ACCEPTANCE_NOTICE: "thong-bao-thu-ly",
+             DocumentKind.FORWARDING_SLIP: "phieu-chuyen-don",
+             DocumentKind.DECLINE_NOTICE: "thong-bao-khong-thu-ly",
+             DocumentKind.ANSWER: "van-ban-tra-loi"}  # fmt: skip
+_LEVEL_WORDS = ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ", "Thị trấn ")
+
+
+def case_document(
+    *, case: Case, kind: str, by: User | None, note: str = "", to: Agency | None = None
+) -> Attachment:
+    """Render, number and keep the document; addressed to the citizen unless it is a slip."""
+    today = timezone.localdate()
+    with translation.override("vi"):  # a state document is in Vietnamese whoever clicks
+        context = {**_header(case.agency, kind, today), **_letter(case, kind, note, to)}
+    data = render_document(kind, context)
+    clean = CleanFile(name=f"{FILE_NAME[DocumentKind(kind)]}-{case.tracking_code}.docx",
+                      content_type=DOCX, data=data, sha256=hashlib.sha256(data).hexdigest(),
+                      size=len(data))  # fmt: skip
+    from .services import attachments_add
+
+    public = kind != DocumentKind.FORWARDING_SLIP
+    [attachment] = attachments_add(
+        case, [clean], by=by, source=Attachment.Source.DOCUMENT, public=public, document_kind=kind
+    )
+    return attachment
+
+
+def _next_number(agency: Agency, year: int) -> int:
+    with transaction.atomic():
+        DocumentNumber.objects.get_or_create(agency=agency, year=year)
+        DocumentNumber.objects.filter(agency=agency, year=year).update(last=F("last") + 1)
+        return DocumentNumber.objects.get(agency=agency, year=year).last
+
+
+def _header(agency: Agency, kind: str, on: date) -> dict[str, Any]:
+    abbreviation = _abbreviation(agency)
+    kind_type = SYMBOL_TYPE[DocumentKind(kind)]
+    return official_header(
+        superior=agency.parent.name if agency.parent else "",
+        agency=agency.name,
+        number=str(_next_number(agency, on.year)),
+        symbol=f"{kind_type}-{abbreviation}" if kind_type else abbreviation,
+        place=_place(agency.home_unit.name),
+        on=on,
+    )
+
+
+def _abbreviation(agency: Agency) -> str:
+    if agency.type == Agency.Type.PEOPLES_COMMITTEE:
+        return "UBND"
+    if agency.type == Agency.Type.INSPECTORATE:
+        return "TTr"
+    return agency.short_name or agency.code.upper()
+
+
+def _place(unit_name: str) -> str:
+    for word in _LEVEL_WORDS:
+        if unit_name.startswith(word):
+            return unit_name[len(word) :]
+    return unit_name
+
+
+def _letter(case: Case, kind: str, note: str, to: Agency | None) -> dict[str, Any]:
+    person = _petitioner(case)
+    head = _head(case.agency)
+    fields: dict[str, Any] = {
+        "recipient": to.name if to else person,
+        "petitioner": person,
+        "kind_label": KIND_LABEL[Kind(case.kind)],
+        "tracking_code": case.tracking_code,
+        "received_date": timezone.localdate(case.received_at),
+        "subject": case.title,
+        "legal_basis": _basis(case, kind),
+        "recipients": ["Như trên;", "Lưu: VT."],
+        "signer_title": f"TM. {case.agency.name}\n{head.title or 'Thủ trưởng'}"
+        if head
+        else "Thủ trưởng cơ quan",
+        "signer_name": head.user.full_name if head else "",
+    }
+    fields.update(_specific(case, kind, note))
+    return fields
+
+
+def _specific(case: Case, kind: str, note: str) -> dict[str, Any]:
+    if kind == DocumentKind.ACCEPTANCE_NOTICE:
+        return {"deadline": case.resolve_due}
+    if kind == DocumentKind.DECLINE_NOTICE:
+        reason = DeclineReason(case.decline_reason).label if case.decline_reason else ""
+        return {"reason": f"{reason}. {note}".strip(" .") + "."}
+    if kind == DocumentKind.ANSWER:
+        title = "Quyết định giải quyết khiếu nại" if case.kind == Kind.COMPLAINT else ""
+        return {"title": title or "Văn bản trả lời", "answer": case.answer}
+    return {}
+
+
+def _petitioner(case: Case) -> str:
+    """The name on the letter. A denunciation's documents are sealed with the case's files."""
+    if case.anonymous:
+        return "Người gửi đơn không ghi tên"
+    if case.identity_sealed:
+        from .identity import contact_for_notice
+
+        return contact_for_notice(case, "document")["name"] or "Người tố cáo"
+    return case.submitter_name or (case.citizen.full_name if case.citizen else "")
+
+
+def _head(agency: Agency) -> Membership | None:
+    today = timezone.localdate()
+    return (
+        Membership.objects.filter(agency=agency, role=Membership.Role.HEAD, ended_on__isnull=True)
+        .filter(started_on__lte=today)
+        .select_related("user")
+        .first()
+    )
+
+
+def _basis(case: Case, kind: str) -> str:
+    code = case.resolve_rule if kind == DocumentKind.ANSWER else case.process_rule
+    if not code:
+        return ""
+    on = timezone.localdate(case.received_at)
+    try:
+        return current_rulebook().rule(code, on=on).legal_basis
+    except LookupError:
+        return ""

@@ -1,0 +1,190 @@
+"""Officers' work besides transitions: entering letters, files, identity, assigning, splitting."""
+
+from datetime import datetime, time
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from danvan.accounts.access import agency_ids_of
+from danvan.accounts.models import User
+
+from . import forms, services
+from .access import ACTING_ROLES, get_case_for_user, visible_cases
+from .identity import IdentityHidden, attachment_open, identity_open
+from .models import Attachment, Channel
+from .queries import case_by_tracking_code
+from .views import _checked_files, _letter_fields, _render_detail
+
+
+def _officer(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind login_required)."""
+    return cast(User, request.user)
+
+
+def _client_address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """A paper letter or a walk-in, entered by a reception officer with its scans."""
+    if not agency_ids_of(request.user, roles=ACTING_ROLES):
+        raise PermissionDenied
+    initial = {"form_token": services.tracking_code_new(), "channel": Channel.PAPER,
+               "received_on": timezone.localdate(), "people_count": 1}  # fmt: skip
+    form = forms.IntakeForm(request.POST or None, request.FILES or None, initial=initial)
+    files = _checked_files(request, form)
+    if request.method == "GET" or files is None:
+        status = 422 if request.method == "POST" else 200
+        return render(request, "cases/intake.html", {"form": form}, status=status)
+    data = form.cleaned_data
+    case = services.case_submit(
+        **_letter_fields(data),
+        channel=data["channel"],
+        people_count=data["people_count"],
+        received_at=_received_at(data["received_on"]),
+        files=files,
+        by=_officer(request),
+        idempotency_key=f"intake:{data['form_token']}",
+    )
+    messages.success(
+        request,
+        _("Letter registered with tracking code %(code)s, sent to %(agency)s.")
+        % {"code": case.tracking_code, "agency": case.agency.name},
+    )
+    if visible_cases(request.user).filter(pk=case.pk).exists():
+        return redirect(case)
+    return redirect("cases:intake")
+
+
+def _received_at(received_on: Any) -> datetime:
+    """Today: now. An earlier day: the start of office hours, so deadlines count from it."""
+    if received_on == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(received_on, time(8, 0)))
+
+
+@require_GET
+@login_required
+def identity(request: HttpRequest, pk: int) -> HttpResponse:
+    """A denouncer's identity, for the assigned handler and auditors; every look is logged."""
+    case = get_case_for_user(request.user, pk)
+    try:
+        person = identity_open(case=case, user=request.user, address=_client_address(request))
+    except IdentityHidden as error:
+        raise PermissionDenied from error
+    response = render(request, "cases/identity.html", {"case": case, "person": person})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@login_required
+def staff_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    attachment = Attachment.objects.filter(case=case, pk=file_id).first()
+    if attachment is None:
+        raise Http404
+    try:
+        data = attachment_open(
+            attachment=attachment, user=request.user, address=_client_address(request)
+        )
+    except IdentityHidden as error:
+        raise PermissionDenied from error
+    return _file_response(attachment, data)
+
+
+@require_GET
+def public_file(request: HttpRequest, code: str, file_id: int) -> HttpResponse:
+    """A document the agency issued to the citizen; the tracking code is the key."""
+    case = case_by_tracking_code(code)
+    attachment = (
+        Attachment.objects.filter(case=case, pk=file_id, is_public=True, sealed=False).first()
+        if case
+        else None
+    )
+    if attachment is None:
+        raise Http404
+    with attachment.file.open("rb") as handle:
+        return _file_response(attachment, handle.read())
+
+
+def _file_response(attachment: Attachment, data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type=attachment.content_type)
+    inline = attachment.content_type.startswith("image/") or attachment.content_type.endswith("pdf")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = _disposition(disposition, attachment.name)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _disposition(kind: str, name: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = name.encode("ascii", "ignore").decode() or "file"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+@require_POST
+@login_required
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, write=True)
+    form = forms.AssignForm(request.POST, agency_id=case.agency_id)
+    if not form.is_valid():
+        return _render_detail(request, case, bound={"assign": form}, status=422)
+    try:
+        services.case_assign(
+            case=case, by=_officer(request), assignee=form.cleaned_data["assignee"]
+        )
+    except services.ConcurrentUpdate:
+        messages.error(
+            request, _("Someone else changed this letter a moment ago. Check and try again.")
+        )
+        return redirect(case)
+    messages.success(request, _("Saved."))
+    return redirect(case)
+
+
+@require_POST
+@login_required
+def split(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, write=True)
+    form = forms.SplitForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, case, bound={"split": form}, status=422)
+    part = services.case_split(case=case, by=_officer(request), **form.cleaned_data)
+    messages.success(
+        request, _("New letter %(code)s split from this one.") % {"code": part.tracking_code}
+    )
+    return redirect(case)
+
+
+@require_POST
+@login_required
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    """Assign the ticked letters of the queue to one officer of their agency."""
+    ids = [int(v) for v in request.POST.getlist("case") if v.isdigit()][:100]
+    cases = list(
+        visible_cases(request.user).filter(
+            pk__in=ids, agency_id__in=agency_ids_of(request.user, roles=ACTING_ROLES)
+        )
+    )
+    agencies = {c.agency_id for c in cases}
+    form = forms.AssignForm(request.POST, agency_id=next(iter(agencies), None))
+    if not cases or len(agencies) != 1 or not form.is_valid():
+        messages.error(request, _("Tick letters of one agency and choose one of its officers."))
+        return redirect("cases:queue")
+    done = services.cases_assign(
+        cases=cases, by=_officer(request), assignee=form.cleaned_data["assignee"]
+    )
+    messages.success(request, _("%(count)s letters assigned.") % {"count": done})
+    return redirect("cases:queue")
