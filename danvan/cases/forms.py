@@ -189,6 +189,18 @@ class IntakeForm(SubmitForm):
         return received
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet of letters (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        error_messages={"required": _("Choose the spreadsheet file to import.")},
+    )
+    partial = forms.BooleanField(
+        label=_("Import the good rows even if some rows have errors"), required=False
+    )
+    dry_run = forms.BooleanField(label=_("Only check the file, import nothing"), required=False)
+
+
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(label=_("Officer"), queryset=User.objects.none())
 

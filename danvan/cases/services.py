@@ -139,7 +139,8 @@ def case_submit(
                 at=received_at,
                 data={"channel": channel, "rule": due.rule, "due": due.due.isoformat()},
             )
-            notify_submitted(case)
+            if channel != Channel.IMPORT:  # an old logbook's letters were answered on paper
+                notify_submitted(case)
             if on_created:
                 on_created(case)
     except IntegrityError:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("tra-cuu/<str:code>/tep/<int:file_id>/", views_staff.public_file, name="public-file"),
     path("staff/cases/", views.queue, name="queue"),
     path("staff/cases/new/", views_staff.intake, name="intake"),
+    path("staff/cases/import/", views_staff.import_letters, name="import"),
     path("staff/cases/assign/", views_staff.bulk_assign, name="bulk-assign"),
     path("staff/cases/<int:pk>/", views.detail, name="detail"),
     path("staff/cases/<int:pk>/identity/", views_staff.identity, name="identity"),

@@ -18,6 +18,7 @@ from danvan.accounts.models import User
 from . import forms, services
 from .access import ACTING_ROLES, get_case_for_user, visible_cases
 from .identity import IdentityHidden, attachment_open, identity_open
+from .imports import cases_import
 from .models import Attachment, Channel
 from .queries import case_by_tracking_code
 from .views import _checked_files, _letter_fields, _render_detail
@@ -70,6 +71,24 @@ def _received_at(received_on: Any) -> datetime:
     if received_on == timezone.localdate():
         return timezone.now()
     return timezone.make_aware(datetime.combine(received_on, time(8, 0)))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_letters(request: HttpRequest) -> HttpResponse:
+    """Old letters from a spreadsheet: every row checked, a per-row report, no half rows."""
+    if not agency_ids_of(request.user, roles=ACTING_ROLES):
+        raise PermissionDenied
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        report = cases_import(file=data["file"], by=_officer(request),
+                              all_or_nothing=not data["partial"], dry_run=data["dry_run"])  # fmt: skip
+    status = 422 if report is not None and report.errors else 200
+    if request.method == "POST" and not form.is_valid():
+        status = 422
+    return render(request, "cases/import.html", {"form": form, "report": report}, status=status)
 
 
 @require_GET

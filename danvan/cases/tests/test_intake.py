@@ -170,3 +170,35 @@ def test_public_documents_are_served_by_tracking_code_only(submit, handler):
     assert client.get(f"{base}/{public.pk}/").content == pdf
     assert client.get(f"{base}/{private.pk}/").status_code == 404
     assert client.get(f"/tra-cuu/AAAA-BBBB-CCCC/tep/{public.pk}/").status_code == 404
+
+
+SAMPLE = "docs/samples/import-cases.csv"
+
+
+def test_an_officer_imports_the_sample_logbook_from_the_web(client_as, settings):
+    from pathlib import Path
+
+    data = (Path(settings.BASE_DIR) / SAMPLE).read_bytes()
+    client = client_as(Role.RECEPTION_OFFICER)
+    upload = SimpleUploadedFile("so-don.csv", data, content_type="text/csv")
+    response = client.post("/staff/cases/import/", {"file": upload})
+    assert response.status_code == 200
+    assert Case.objects.filter(channel="import").count() == 5
+    again = client.post("/staff/cases/import/", {"file": SimpleUploadedFile("so-don.csv", data)})
+    assert "Đã nhập trước đó: 5" in again.content.decode()
+    assert Case.objects.count() == 5
+
+
+def test_a_bad_csv_row_gets_a_vietnamese_message_and_nothing_is_imported(client_as):
+    csv = (
+        "ngày nhận,loại đơn,nội dung,xã phường,điện thoại\n"
+        "02/03/2026,kiến nghị,Đường hỏng,Phố Hiến,0912345678\n"
+        "03/03/2026,kiến nghị,Cống tắc,Phố Hiến,12345\n"
+    ).encode()
+    client = client_as(Role.RECEPTION_OFFICER)
+    response = client.post("/staff/cases/import/", {"file": SimpleUploadedFile("a.csv", csv)})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "gồm 10 chữ số" in page
+    assert "Không có đơn nào được nhập" in page
+    assert Case.objects.count() == 0
