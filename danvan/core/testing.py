@@ -40,7 +40,11 @@ def running_platform(var_dir: Path, *, password: str) -> Iterator[str]:
     }
     env.pop("DANVAN_IDENTITY_KEYS_FILE", None)
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-    for step in (["migrate", "-v", "0"], ["load_demo"], ["collectstatic", "--no-input", "-v", "0"]):
+    for step in (
+        ["migrate", "-v", "0"],
+        ["load_demo", "--letters", "30"],
+        ["collectstatic", "--no-input", "-v", "0"],
+    ):
         subprocess.run([*manage, *step], env=env, check=True, capture_output=True)  # noqa: S603
     log = (var_dir / "serve.log").open("wb")
     server = subprocess.Popen(  # noqa: S603

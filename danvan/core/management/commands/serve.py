@@ -27,6 +27,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--task-workers", type=int, default=int(os.environ.get("TASK_WORKERS", "1"))
         )
+        parser.add_argument(
+            "--sweep-minutes",
+            type=float,
+            default=float(os.environ.get("DANVAN_SWEEP_MINUTES", "15")),
+            help="run `sweep_deadlines` this often (0: never); safe on every machine at once",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         commands = [_web_command(options["bind"], options["web_workers"])]
@@ -34,6 +40,7 @@ class Command(BaseCommand):
         children = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603
         self.stdout.write(f"Serving http://{options['bind']}/  (Ctrl+C to stop)")
         stopping = False
+        sweeper = _Sweeper(options["sweep_minutes"] * 60)
 
         def stop(signum: int, frame: object) -> None:
             nonlocal stopping
@@ -42,10 +49,30 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         while not stopping and all(child.poll() is None for child in children):
+            sweeper.tick()
             time.sleep(POLL_SECONDS)
-        _stop_all(children)
+        _stop_all(children + sweeper.running())
         if not stopping:
             sys.exit(1)
+
+
+class _Sweeper:
+    """Starts the deadline sweep now and then; never two at once from this machine."""
+
+    def __init__(self, every_seconds: float) -> None:
+        self.every = every_seconds
+        self.next_at = time.monotonic()
+        self.child: subprocess.Popen[bytes] | None = None
+
+    def tick(self) -> None:
+        if self.every <= 0 or time.monotonic() < self.next_at:
+            return
+        if self.child is None or self.child.poll() is not None:
+            self.child = subprocess.Popen([sys.executable, "manage.py", "sweep_deadlines"])
+        self.next_at = time.monotonic() + self.every
+
+    def running(self) -> list[subprocess.Popen[bytes]]:
+        return [self.child] if self.child is not None else []
 
 
 def _web_command(bind: str, workers: int) -> list[str]:

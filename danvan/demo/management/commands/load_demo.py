@@ -1,13 +1,21 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from danvan.demo.services import demo_load, demo_password
+from danvan.accounts.models import User
+from danvan.demo.cases import demo_cases_load
+from danvan.demo.services import DEMO_EMAIL_DOMAIN, PROVINCE_CODE, demo_load, demo_password
+from danvan.places.models import Unit
 
 
 class Command(BaseCommand):
     help = "Load the demo province (Hưng Yên), its agencies and one account per role."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--letters", type=int, default=300, help="demo letters to create on the first run"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         password = demo_password()
@@ -18,3 +26,11 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": password})
         for account in report.accounts:
             self.stdout.write(f"  {account.role.label:<24} {account.login}")
+        letters = demo_cases_load(
+            count=options["letters"],
+            officer=User.objects.get(email=f"xuly@{DEMO_EMAIL_DOMAIN}"),
+            province=Unit.objects.get(
+                level=Unit.Level.PROVINCE, code=PROVINCE_CODE, valid_until__isnull=True
+            ),
+        )
+        self.stdout.write(f"demo letters_created={letters}")
