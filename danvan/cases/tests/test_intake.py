@@ -114,8 +114,10 @@ def test_bad_paper_letter_input_gets_a_message_and_stores_nothing(
 
 @pytest.mark.parametrize(("role", "status"), [(None, 302), (Role.CITIZEN, 403),
                                               (Role.SUPERVISOR, 403), (Role.AUDITOR, 403)])  # fmt: skip
-def test_only_officers_register_letters(client_as, role, status):
-    assert client_as(role).get("/staff/cases/new/").status_code == status
+def test_only_officers_register_or_import_letters(client_as, role, status):
+    client = client_as(role)
+    assert client.get("/staff/cases/new/").status_code == status
+    assert client.get("/staff/cases/import/").status_code == status
 
 
 def test_splitting_a_letter_keeps_the_link_and_the_receipt_date(submit, client_as):
