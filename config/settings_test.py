@@ -12,7 +12,7 @@ DATABASES = {
         "TEST": {"NAME": ":memory:"},
     }
 }
-DANVAN_IDENTITY_KEYS = ["dGVzdC1vbmx5LWlkZW50aXR5LWtleS0zMi1ieXRlcyE="]  # noqa: S105
+DANVAN_IDENTITY_KEYS = ["dGVzdC1vbmx5LWlkZW50aXR5LWtleS0zMi1ieXRlcyE="]
 DANVAN_SMS_BACKEND = "danvan.core.sms.MemoryBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -20,7 +20,9 @@ def new_page(browser):
     contexts = []
 
     def make(viewport):
-        context = browser.new_context(viewport=viewport, locale="vi-VN", is_mobile=viewport == PHONE)
+        context = browser.new_context(
+            viewport=viewport, locale="vi-VN", is_mobile=viewport == PHONE
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
