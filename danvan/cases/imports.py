@@ -44,7 +44,6 @@ from datetime import date, datetime, time, timedelta
 from typing import IO, TypeVar
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -54,7 +53,6 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
-from openpyxl.utils.exceptions import InvalidFileException
 
 from danvan.accounts.models import User
 from danvan.accounts.phone import normalize_phone
@@ -313,6 +311,10 @@ def _body_read(
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[Cell]]:
+    # Imported here: openpyxl takes half a second to import, and every process would pay it.
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:

@@ -14,7 +14,6 @@ from typing import IO
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -93,6 +92,8 @@ def fill(kind: str, source: Path | IO[bytes], context: Mapping[str, object]) -> 
     missing = [key for key in FIELDS[kind] if context.get(key) is None]
     if missing:
         raise MissingField(kind, missing)
+    from docxtpl import DocxTemplate
+
     template = DocxTemplate(source)
     template.render({key: clean(value) for key, value in context.items()}, _environment())
     out = BytesIO()
