@@ -134,6 +134,7 @@ class Case(models.Model):
         "self",
         verbose_name=_("split from"),
         on_delete=models.PROTECT,
+        db_index=False,  # almost always empty: a partial index serves it (Meta)
         null=True,
         blank=True,
         related_name="parts",
@@ -142,6 +143,7 @@ class Case(models.Model):
         "self",
         verbose_name=_("first-round complaint"),
         on_delete=models.PROTECT,
+        db_index=False,  # almost always empty: a partial index serves it (Meta)
         null=True,
         blank=True,
         related_name="second_rounds",
@@ -186,6 +188,17 @@ class Case(models.Model):
             models.Index(fields=["assignee", "due_on", "id"], name="case_assignee_due"),
             models.Index(fields=["citizen", "-received_at"], name="case_citizen"),
             models.Index(fields=["unit", "topic", "received_at"], name="case_unit_topic"),
+            # Related letters on the case page: same sender, split parts, complaint rounds.
+            models.Index(fields=["submitter_phone"], name="case_submitter_phone"),
+            models.Index(fields=["submitter_email"], name="case_submitter_email"),
+            models.Index(
+                fields=["parent"], condition=Q(parent__isnull=False), name="case_parent_set"
+            ),
+            models.Index(
+                fields=["first_round"],
+                condition=Q(first_round__isnull=False),
+                name="case_first_round_set",
+            ),
             models.Index(
                 fields=["due_on"],
                 condition=Q(overdue_since__isnull=True)

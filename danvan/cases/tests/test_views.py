@@ -201,3 +201,23 @@ def test_an_action_not_allowed_now_gets_a_message(submit, client_as):
     response = client.post(f"/staff/cases/{case.pk}/resolve/", {"answer": "Sớm quá"}, follow=True)
     assert "Không thể thực hiện bước này" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == "received"
+
+
+def test_queue_pages_through_finished_letters_too(submit, client_as, handler):
+    """Closed letters have no deadline: they page by newest first, every one once."""
+    codes = set()
+    for n in range(30):
+        case = submit(title=f"Đơn {n}")
+        s.case_decline(case=case, by=handler, reason="withdrawn", note="Công dân rút đơn.")
+        codes.add(case.tracking_code)
+    client = client_as(Role.HANDLING_OFFICER)
+    seen, after, pages = set(), None, 0
+    while pages < 5:
+        params = {"status": "declined", **({"after": after} if after else {})}
+        page = client.get("/staff/cases/", params).content.decode()
+        seen |= {c for c in codes if c in page}
+        pages += 1
+        if 'id="more-row"' not in page:
+            break
+        after = page.split('id="more-row"')[1].split("after=")[1].split('"')[0]
+    assert (seen, pages) == (codes, 2)
