@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "danvan.rulebook",
     "danvan.accounts",
     "danvan.documents",
+    "danvan.language",
     "danvan.cases",
     "danvan.portal",
     "danvan.demo",
