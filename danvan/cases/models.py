@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -169,6 +169,30 @@ class Case(models.Model):
     paused_since = models.DateField(_("paused since"), null=True, blank=True)
     pauses = models.JSONField(default=list, blank=True, editable=False)  # [[first, last], ...]
 
+    # What the language module suggested at intake; an officer confirms or corrects it.
+    suggested_topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("suggested topic"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    suggested_kind = models.CharField(_("suggested kind"), max_length=20, choices=Kind, blank=True)
+    suggestion_confidence = models.FloatField(
+        _("confidence of the suggestion"), null=True, blank=True
+    )
+    suggestion_source = models.CharField(max_length=40, blank=True)
+    # A duplicate merged into an earlier letter: handled there, its citizen told of the answer.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,  # almost always empty: a partial index serves it (Meta)
+        related_name="merged",
+    )
     decline_reason = models.CharField(_("reason"), max_length=20, choices=DeclineReason, blank=True)
     answer = models.TextField(_("answer"), blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
@@ -198,6 +222,11 @@ class Case(models.Model):
                 fields=["first_round"],
                 condition=Q(first_round__isnull=False),
                 name="case_first_round_set",
+            ),
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="case_merged_into_set",
             ),
             models.Index(
                 fields=["due_on"],
@@ -385,6 +414,45 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class CaseFingerprint(models.Model):
+    """The LSH band keys of a case's text: equal keys find likely duplicates through an index."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="case_fingerprint_key")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.key}"
+
+
+class CaseLink(models.Model):
+    """Two letters an officer found to be about the same matter (kept both, never dropped)."""
+
+    class Kind(models.TextChoices):
+        RELATED = "related", _("Same matter")
+        MERGED = "merged", _("Merged")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="links")
+    other = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.RELATED)
+    score = models.FloatField(null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("link between letters")
+        verbose_name_plural = _("links between letters")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "other"], name="case_link_unique"),
+            models.CheckConstraint(condition=~Q(case=F("other")), name="case_link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ~ {self.other_id}"
 
 
 class DocumentNumber(models.Model):

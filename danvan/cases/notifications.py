@@ -29,7 +29,7 @@ logger = logging.getLogger("danvan.notifications")
 # Steps the citizen is told about (LTC Art. 9 and LKN Art. 12 require most of them).
 NOTIFIED = frozenset(
     {Action.ACCEPT, Action.DECLINE, Action.FORWARD, Action.GUIDE, Action.REQUEST_INFO,
-     Action.EXTEND, Action.RESOLVE}
+     Action.EXTEND, Action.RESOLVE, Action.LINK, Action.MERGE}
 )  # fmt: skip
 MAX_ATTEMPTS = 5
 STUCK_AFTER = timedelta(minutes=15)
@@ -156,4 +156,10 @@ _SUBJECTS = {
     Action.REQUEST_INFO: lambda: _("More information is needed for your letter %(code)s"),
     Action.EXTEND: lambda: _("The deadline of your letter %(code)s was extended"),
     Action.RESOLVE: lambda: _("Your letter %(code)s has been answered"),
+    Action.LINK: lambda: _(
+        "Your letter %(code)s is handled together with another on the same matter"
+    ),
+    Action.MERGE: lambda: _(
+        "Your letter %(code)s was joined to an earlier letter on the same matter"
+    ),
 }

@@ -1,6 +1,5 @@
 """Reads for the officer's case page: its files and the letters linked to it."""
 
-
 from danvan.accounts.access import AnyUser
 
 from .access import visible_cases

@@ -21,6 +21,7 @@ from danvan.places.models import Agency, Unit
 
 from . import deadlines
 from .documents import case_document
+from .duplicates import answer_merged, fingerprint_store
 from .identity import identity_copy, identity_seal_plain, identity_store
 from .models import Attachment, Case, CaseEvent, Channel, Topic
 from .notifications import NOTIFIED, notify_citizen, notify_submitted
@@ -131,6 +132,7 @@ def case_submit(
                 identity_store(case, {"name": name, "phone": phone, "email": email,
                                       "address": address, "id_number": id_number})  # fmt: skip
             attachments_add(case, files, by=by or citizen, source=Attachment.Source.CITIZEN)
+            fingerprint_store(case)
             _event(
                 case,
                 Action.SUBMIT,
@@ -426,6 +428,7 @@ def case_resolve(*, case: Case, by: User, answer: str) -> Case:
             overdue_since=None,
         )
         case_document(case=case, kind=DocumentKind.ANSWER, by=by)
+        answer_merged(case, by)
     return case
 
 

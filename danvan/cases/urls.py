@@ -18,5 +18,12 @@ urlpatterns = [
     path("staff/cases/<int:pk>/files/<int:file_id>/", views_staff.staff_file, name="file"),
     path("staff/cases/<int:pk>/assign/", views_staff.assign, name="assign"),
     path("staff/cases/<int:pk>/split/", views_staff.split, name="split"),
+    path("staff/cases/<int:pk>/link/<int:other>/", views_staff.link, name="link"),
+    path(
+        "staff/cases/<int:pk>/merge/<int:other>/",
+        views_staff.link,
+        {"merge": True},
+        name="merge",
+    ),
     path("staff/cases/<int:pk>/<str:action>/", views.act, name="act"),
 ]

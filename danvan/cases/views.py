@@ -18,10 +18,11 @@ from danvan.accounts.access import agency_ids_of, can_open_staff_home
 
 from . import forms, services
 from .access import ACTING_ROLES, can_act, can_see_identity, citizen_cases, get_case_for_user
+from .duplicates import duplicate_candidates
 from .page import case_attachments, related_cases
 from .queries import QueueFilters, case_by_tracking_code, case_queue, case_timeline
 from .uploads import CleanFile, UploadRejected, check_uploads, read_limited
-from .workflow import Action, Kind, Status, allowed_actions
+from .workflow import TRANSITIONS, Action, Kind, Status, allowed_actions
 
 
 @require_http_methods(["GET", "POST"])
@@ -238,6 +239,8 @@ def _render_detail(
         "events": case_timeline(case=case, public_only=False),
         "attachments": case_attachments(case=case),
         "related": related_cases(case=case, user=request.user),
+        "duplicates": duplicate_candidates(case=case, user=request.user) if acting else [],
+        "can_merge": (Action.MERGE, Status(case.status)) in TRANSITIONS,
         "actions": actions,
         "forms": _action_forms(case, actions, bound),
         "assign_form": (bound.get("assign") or forms.AssignForm(agency_id=case.agency_id))

@@ -14,9 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from danvan.accounts.access import agency_ids_of
 from danvan.accounts.models import User
+from danvan.language import similarity
 
-from . import forms, services
+from . import duplicates, forms, services
 from .access import ACTING_ROLES, get_case_for_user, visible_cases
+from .duplicates import case_text
 from .identity import IdentityHidden, attachment_open, identity_open
 from .imports import cases_import
 from .models import Attachment, Channel
@@ -184,6 +186,29 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, _("New letter %(code)s split from this one.") % {"code": part.tracking_code}
     )
+    return redirect(case)
+
+
+@require_POST
+@login_required
+def link(request: HttpRequest, pk: int, other: int, merge: bool = False) -> HttpResponse:
+    """Link two letters on the same matter, or merge this one into the other."""
+    case = get_case_for_user(request.user, pk, write=True)
+    target = get_case_for_user(request.user, other, write=True)
+    if target.pk == case.pk:
+        raise Http404
+    score = similarity.score(case_text(case), case_text(target))
+    try:
+        if merge:
+            duplicates.case_merge(case=case, into=target, by=_officer(request), score=score)
+        else:
+            duplicates.case_link(case=case, other=target, by=_officer(request), score=score)
+    except (services.TransitionError, services.ConcurrentUpdate):
+        messages.error(
+            request, _("This letter can no longer be merged: it is already being handled.")
+        )
+        return redirect(case)
+    messages.success(request, _("Saved."))
     return redirect(case)
 
 

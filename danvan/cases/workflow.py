@@ -45,6 +45,8 @@ class Action(models.TextChoices):
     MARK_OVERDUE = "mark_overdue", _("Overdue")
     REMIND = "remind", _("Reminder sent")
     SPLIT = "split", _("Split into cases")
+    LINK = "link", _("Linked to a letter on the same matter")
+    MERGE = "merge", _("Merged into a letter on the same matter")
 
 
 S, A = Status, Action
@@ -70,6 +72,9 @@ TRANSITIONS: dict[tuple[Action, Status], Status] = {
     (A.CLOSE, S.DECLINED): S.CLOSED,
     (A.CLOSE, S.FORWARDED): S.CLOSED,
     (A.CLOSE, S.GUIDED): S.CLOSED,
+    # A duplicate found before it is accepted is handled with the earlier letter.
+    (A.MERGE, S.RECEIVED): S.CLOSED,
+    (A.MERGE, S.CLASSIFIED): S.CLOSED,
 }
 
 OPEN = frozenset(set(Status) - {S.CLOSED, S.DECLINED, S.FORWARDED, S.GUIDED, S.RESOLVED})

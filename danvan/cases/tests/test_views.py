@@ -166,7 +166,7 @@ def test_case_page_query_count(submit, client_as, django_assert_max_num_queries)
         submit(title=f"Đơn trước {n}")
     case = submit()
     client = client_as(Role.HANDLING_OFFICER)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         assert client.get(f"/staff/cases/{case.pk}/").status_code == 200
 
 
