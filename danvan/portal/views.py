@@ -6,7 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from danvan.accounts.access import can_open_staff_home, memberships_of, roles_of
+from danvan.accounts.access import agency_ids_of, can_open_staff_home, memberships_of, roles_of
+from danvan.accounts.roles import Role
+from danvan.cases.access import ACTING_ROLES
+from danvan.cases.hotspots import current_hot_issues
 from danvan.places.queries import successors_in_force, unit_search
 
 
@@ -29,9 +32,14 @@ def after_login(request: HttpRequest) -> HttpResponse:
 def staff_home(request: HttpRequest) -> HttpResponse:
     if not can_open_staff_home(request.user):
         raise PermissionDenied
+    roles = roles_of(request.user)
+    # Hot issues: of the officer's agencies, or everywhere for auditors and supervisors.
+    everywhere = bool(roles & {Role.AUDITOR, Role.SUPERVISOR})
+    agencies = None if everywhere else agency_ids_of(request.user, roles=ACTING_ROLES)
     context = {
-        "roles": sorted(roles_of(request.user), key=str),
+        "roles": sorted(roles, key=str),
         "memberships": memberships_of(request.user),
+        "hot_issues": current_hot_issues(agency_ids=agencies),
     }
     return render(request, "portal/staff_home.html", context)
 

@@ -35,7 +35,7 @@ def test_a_reworded_unaccented_letter_is_found_with_its_score(pair, handler):
 
 
 def test_candidates_respect_access(pair, demo_user):
-    first, second, _ = pair
+    _, second, _ = pair
     assert duplicate_candidates(case=second, user=demo_user(Role.SUPERVISOR)) == []
 
 
