@@ -33,7 +33,11 @@ def get_case_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Case:
     cases = visible_cases(user)
     if write:
         cases = cases.filter(agency_id__in=agency_ids_of(user, roles=ACTING_ROLES))
-    case = cases.select_related("agency", "unit", "topic", "assignee").filter(pk=pk).first()
+    case = (
+        cases.select_related("agency", "unit", "topic", "assignee", "suggested_topic")
+        .filter(pk=pk)
+        .first()
+    )
     if case is None:
         raise Http404
     return case

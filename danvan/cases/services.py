@@ -26,6 +26,7 @@ from .identity import identity_copy, identity_seal_plain, identity_store
 from .models import Attachment, Case, CaseEvent, Channel, Topic
 from .notifications import NOTIFIED, notify_citizen, notify_submitted
 from .routing import competent_agency
+from .suggest import intake_fields
 
 if TYPE_CHECKING:
     from .uploads import CleanFile
@@ -101,6 +102,7 @@ def case_submit(
     plain = {"submitter_name": name, "submitter_phone": phone, "submitter_email": email,
              "submitter_address": address}  # fmt: skip
     secret = kind == Kind.DENUNCIATION
+    topic, suggestion = intake_fields(f"{title}\n{content}", topic)
     case = Case(
         tracking_code=tracking_code_new(),
         kind=kind,
@@ -123,6 +125,7 @@ def case_submit(
         first_round=first_round,
         complaint_round=_round(kind, second_round=second_round),
         parent=parent,
+        **suggestion,
         **(dict.fromkeys(plain, "") if secret else plain),
     )
     try:

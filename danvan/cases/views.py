@@ -166,8 +166,8 @@ def _action_forms(
 
 
 def _initial(case: Any, action: Action) -> dict[str, Any]:
-    if action == Action.CLASSIFY:
-        return {"kind": case.kind, "topic": case.topic_id}
+    if action == Action.CLASSIFY:  # the suggestion pre-fills what the citizen left open
+        return {"kind": case.kind, "topic": case.topic_id or case.suggested_topic_id}
     return {}
 
 

@@ -32,7 +32,7 @@ def test_a_spike_against_the_units_own_history(submit):
 
 def test_a_steady_topic_is_not_hot(submit):
     lights = Topic.objects.get(code="ha-tang")
-    for week in range(0, 9):
+    for week in range(9):
         for n in range(3):
             back(submit(topic=lights, title=f"Đèn {week}-{n}"), 7 * week + 1)
     assert detect(TODAY).spikes == 0

@@ -31,7 +31,8 @@ class Command(BaseCommand):
             "--sweep-minutes",
             type=float,
             default=float(os.environ.get("DANVAN_SWEEP_MINUTES", "15")),
-            help="run `sweep_deadlines` this often (0: never); safe on every machine at once",
+            help="run `sweep_deadlines` this often, hot issues hourly and model training daily "
+            "(0: none of them); safe on every machine at once",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -40,7 +41,13 @@ class Command(BaseCommand):
         children = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603
         self.stdout.write(f"Serving http://{options['bind']}/  (Ctrl+C to stop)")
         stopping = False
-        sweeper = _Sweeper(options["sweep_minutes"] * 60)
+        minutes = options["sweep_minutes"]
+        # Periodic commands, each safe to run on every machine and to repeat.
+        sweepers = [
+            _Sweeper("sweep_deadlines", minutes * 60),
+            _Sweeper("detect_hot_issues", 3600 if minutes > 0 else 0),
+            _Sweeper("train_suggesters", 24 * 3600 if minutes > 0 else 0),
+        ]
 
         def stop(signum: int, frame: object) -> None:
             nonlocal stopping
@@ -49,17 +56,19 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         while not stopping and all(child.poll() is None for child in children):
-            sweeper.tick()
+            for sweeper in sweepers:
+                sweeper.tick()
             time.sleep(POLL_SECONDS)
-        _stop_all(children + sweeper.running())
+        _stop_all(children + [child for sweeper in sweepers for child in sweeper.running()])
         if not stopping:
             sys.exit(1)
 
 
 class _Sweeper:
-    """Starts the deadline sweep now and then; never two at once from this machine."""
+    """Starts a management command now and then; never two of it at once from this machine."""
 
-    def __init__(self, every_seconds: float) -> None:
+    def __init__(self, command: str, every_seconds: float) -> None:
+        self.command = command
         self.every = every_seconds
         self.next_at = time.monotonic()
         self.child: subprocess.Popen[bytes] | None = None

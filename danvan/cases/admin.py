@@ -1,0 +1,101 @@
+"""What an administrator configures for letters: topics, routing, suggestions; and what
+auditors read: who opened a denouncer's identity, which notifications went out."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import (
+    HotIssue,
+    IdentityLook,
+    KeywordRule,
+    Notification,
+    RoutingRule,
+    SuggestionModel,
+    SuggestionSettings,
+    Topic,
+)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin[Topic]):
+    list_display = ["name", "code", "parent", "is_public", "is_active", "position"]
+    list_filter = ["is_public", "is_active", "parent"]
+    search_fields = ["name", "code"]
+    list_editable = ["position", "is_active"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
+    list_display = ["topic", "unit", "kind", "agency"]
+    list_filter = ["topic", "kind"]
+    autocomplete_fields = ["unit", "agency"]
+    list_select_related = ["topic", "unit", "agency"]
+
+
+@admin.register(KeywordRule)
+class KeywordRuleAdmin(admin.ModelAdmin[KeywordRule]):
+    list_display = ["__str__", "topic", "kind"]
+    list_filter = ["kind", "topic"]
+
+
+class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
+    """Records written by the platform: an administrator reads them, never edits them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SuggestionModel)
+class SuggestionModelAdmin(ReadOnlyAdmin[SuggestionModel]):
+    list_display = [
+        "target",
+        "created_at",
+        "examples",
+        "tested_on",
+        "accuracy",
+        "macro_f1",
+        "is_active",
+    ]
+    list_filter = ["target", "is_active"]
+    exclude = ["model"]
+
+
+@admin.register(SuggestionSettings)
+class SuggestionSettingsAdmin(admin.ModelAdmin[SuggestionSettings]):
+    list_display = ["__str__", "threshold", "auto_route", "min_examples"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not SuggestionSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IdentityLook)
+class IdentityLookAdmin(ReadOnlyAdmin[IdentityLook]):
+    list_display = ["at", "case", "user", "what", "address"]
+    list_filter = ["what"]
+    date_hierarchy = "at"
+    list_select_related = ["case", "user"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin[Notification]):
+    list_display = ["created_at", "case", "purpose", "to_user", "state", "attempts", "sent_at"]
+    list_filter = ["state", "purpose"]
+    date_hierarchy = "created_at"
+    list_select_related = ["case", "to_user"]
+
+
+@admin.register(HotIssue)
+class HotIssueAdmin(ReadOnlyAdmin[HotIssue]):
+    list_display = ["detected_on", "kind", "label", "unit", "count", "baseline"]
+    list_filter = ["kind"]
