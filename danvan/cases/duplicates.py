@@ -59,8 +59,11 @@ def duplicate_candidates(*, case: Case, user: AnyUser, limit: int = SHOWN) -> li
     ids = [row["case_id"] for row in sharing]
     linked = CaseLink.objects.filter(case=case).values("other_id")
     others = visible_cases(user).filter(pk__in=ids).exclude(pk__in=linked)
-    text = case_text(case)
-    scored = [Candidate(other, similarity.score(text, case_text(other))) for other in others]
+    mine = similarity.profile(case_text(case))
+    scored = [
+        Candidate(other, similarity.compare(mine, similarity.profile(case_text(other))))
+        for other in others
+    ]
     scored = [c for c in scored if c.score >= MIN_SCORE]
     return sorted(scored, key=lambda c: -c.score)[:limit]
 

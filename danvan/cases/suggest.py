@@ -60,7 +60,10 @@ def _active(target: str) -> tuple[classifier.Model | None, int | None]:
         return None, None
     if version not in _loaded:
         row = SuggestionModel.objects.get(pk=version)
-        _loaded[version] = classifier.Model.from_bytes(bytes(row.model))
+        try:
+            _loaded[version] = classifier.Model.from_bytes(bytes(row.model))
+        except classifier.IncompatibleModel:
+            return None, None  # saved by another scikit-learn: the rules serve until retrained
     return _loaded[version], version
 
 

@@ -21,7 +21,10 @@ candidates of a new case are the cases sharing at least one key (indexed equalit
 are then ranked by `score`. Two texts whose bigram Jaccard similarity is s share a key with
 probability 1 - (1 - s**ROWS)**BANDS; with 20 bands of 3 rows (60 permutations):
 
-    s = 0.3 -> 0.42    s = 0.5 -> 0.93    s = 0.7 -> 1.00 (0.99996)    s = 0.9 -> 1.00
+    s = 0.3 -> 0.42    s = 0.5 -> 0.93    s = 0.7 -> 0.9998    s = 0.9 -> 1.0000
+
+and on the 5,000 variants of the VNTC pairs the index offered 95% (every one above s = 0.7,
+97% between 0.5 and 0.6, 84% between 0.4 and 0.5), and none of the 5,000 unrelated pairs.
 
 Boilerplate shared by many letters ("Kính gửi Ủy ban nhân dân xã ...") makes some keys
 common; a key held by very many cases says nothing about a duplicate and can be skipped.

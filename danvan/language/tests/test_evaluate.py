@@ -1,0 +1,117 @@
+"""The evaluation commands on small files, and the corpus helpers that build their input."""
+
+import gzip
+import io
+import json
+import random
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from danvan.language import vntc
+
+SAMPLE = Path(__file__).parent / "fixtures" / "vntc_sample.jsonl"
+
+
+def run(command: str, *args: object) -> list[str]:
+    out = io.StringIO()
+    call_command(command, *map(str, args), stdout=out)
+    return out.getvalue().splitlines()
+
+
+def write(path: Path, records: list[dict[str, object]]) -> Path:
+    vntc.write_jsonl(path, records)
+    return path
+
+
+@pytest.fixture
+def topic_files(tmp_path: Path) -> tuple[Path, Path]:
+    train, test = vntc.split(SAMPLE, mode="interleaved")
+    return (
+        write(tmp_path / "train.jsonl.gz", [{"text": t, "label": label} for t, label in train]),
+        write(tmp_path / "test.jsonl", [{"text": t, "label": label} for t, label in test]),
+    )
+
+
+def test_evaluate_classifier_prints_the_table_and_ends_with_macro_f1(topic_files):
+    lines = run("evaluate_classifier", "--train", topic_files[0], "--test", topic_files[1])
+    assert lines[0] == "train=232 test=58 labels=10"
+    assert lines[-1].startswith("macro_f1=0.")
+    assert len(lines[-1]) == len("macro_f1=0.000")
+    assert any(line.startswith("accuracy=") for line in lines)
+    assert any(line.startswith("The thao ") for line in lines)
+    assert any(line.startswith("classify_per_s=") for line in lines)
+
+
+def test_evaluate_classifier_needs_its_files(tmp_path):
+    with pytest.raises(CommandError, match="--train and --test"):
+        run("evaluate_classifier")
+    with pytest.raises(CommandError, match="no such file"):
+        run("evaluate_classifier", "--train", tmp_path / "x", "--test", tmp_path / "y")
+
+
+def test_evaluate_classifier_can_split_a_corpus(tmp_path):
+    corpus = write(
+        tmp_path / "corpus.jsonl",
+        [{"text": t, "label": label} for t, label in vntc.read(SAMPLE)],
+    )
+    lines = run("evaluate_classifier", "--vntc", "--corpus", corpus)
+    assert lines[1] == "train=230 test=60 labels=10"  # 23 + 6 of each topic's 29
+    assert lines[-1].startswith("macro_f1=")
+
+
+def test_evaluate_duplicates_prints_auc_last(tmp_path):
+    rng = random.Random(5)
+    texts = [t for t, _ in vntc.read(SAMPLE)][:40]
+    records = [{"a": t, "b": vntc.variant(t, rng), "label": 1} for t in texts[:20]]
+    records += [
+        {"a": a, "b": b, "label": 0} for a, b in zip(texts[20:30], texts[30:40], strict=True)
+    ]
+    lines = run("evaluate_duplicates", "--pairs", write(tmp_path / "pairs.jsonl", records))
+    assert lines[0] == "pairs=30 duplicates=20"
+    assert lines[-1] == "auc=1.000"
+    assert lines[-2].startswith("best_f1=1.000 threshold=")
+
+
+def test_evaluate_duplicates_builds_pairs_from_a_corpus(tmp_path):
+    out = tmp_path / "pairs.jsonl.gz"
+    lines = run("evaluate_duplicates", "--vntc", 40, "--corpus", SAMPLE, "--write", out)
+    assert lines[0] == "pairs=40 duplicates=20"
+    assert lines[-1].startswith("auc=")
+    with gzip.open(out, "rt", encoding="utf-8") as saved:
+        assert len([json.loads(line) for line in saved]) == 40
+
+
+def test_evaluate_duplicates_refuses_bad_labels(tmp_path):
+    path = write(tmp_path / "pairs.jsonl", [{"a": "x", "b": "y", "label": 2}])
+    with pytest.raises(CommandError, match=r"label 0\|1"):
+        run("evaluate_duplicates", "--pairs", path)
+
+
+def test_split_modes_keep_file_order():
+    rows = list(vntc.read(SAMPLE))
+    train, test = vntc.split(SAMPLE, mode="topic")
+    assert len(train) == 230
+    assert len(test) == 60
+    assert train == [r for r in rows if r in train]  # same order as the file
+    first_label = rows[0][1]
+    assert [r for r in rows if r[1] == first_label][23:] == [r for r in test if r[1] == first_label]
+    train, test = vntc.split(SAMPLE, mode="file")
+    assert (train, test) == (rows[:232], rows[232:])
+    train, test = vntc.split(SAMPLE, mode="interleaved")
+    assert test == rows[4::5]
+
+
+def test_pairs_are_balanced_and_reproducible():
+    pairs = vntc.make_pairs(SAMPLE, 50, seed=3)
+    assert pairs == vntc.make_pairs(SAMPLE, 50, seed=3)
+    assert sum(label for _, _, label in pairs) == 25
+    assert all(a != b for a, b, _ in pairs)
+
+
+def test_default_corpus_path_follows_the_environment(monkeypatch):
+    monkeypatch.setenv("DANVAN_VNTC", "/data/other.jsonl")
+    assert vntc.default_path() == Path("/data/other.jsonl")
+    monkeypatch.delenv("DANVAN_VNTC")
+    assert vntc.default_path().parts[-4:] == ("shared", "data", "vntc", "vntc10_train.jsonl.gz")
