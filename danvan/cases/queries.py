@@ -6,9 +6,11 @@ from datetime import date, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from danvan.accounts.access import AnyUser
+from danvan.accounts.access import AnyUser, agency_ids_of, roles_of
+from danvan.accounts.roles import Role
+from danvan.language.search import search
 
-from .access import visible_cases
+from .access import ACTING_ROLES, visible_cases
 from .models import Case, CaseEvent, Topic
 from .workflow import OPEN
 
@@ -18,6 +20,7 @@ NO_DEADLINE = "none"
 
 @dataclass(frozen=True)
 class QueueFilters:
+    text: str = ""  # words to search for, with or without accents
     kind: str = ""
     status: str = ""
     topic: int | None = None
@@ -35,7 +38,10 @@ class Page:
 
 def _filtered(user: AnyUser, f: QueueFilters) -> QuerySet[Case]:
     cases = visible_cases(user)
-    cases = cases.filter(status=f.status) if f.status else cases.filter(status__in=OPEN)
+    if f.status:
+        cases = cases.filter(status=f.status)
+    elif not f.text:  # a search looks through finished letters too
+        cases = cases.filter(status__in=OPEN)
     if f.kind:
         cases = cases.filter(kind=f.kind)
     if f.topic:
@@ -53,6 +59,25 @@ def _filtered(user: AnyUser, f: QueueFilters) -> QuerySet[Case]:
     if f.mine and user.is_authenticated:
         cases = cases.filter(assignee_id=user.pk)
     return cases
+
+
+SEARCH_SHOWN = 50
+
+
+def case_search(*, user: AnyUser, filters: QueueFilters) -> Page:
+    """The best matches for the words typed, among the letters the officer may see.
+
+    Exact-accent matches first, then by relevance (danvan.language.search); the other
+    filters narrow the matches. One page: the officer refines the words instead of paging.
+    """
+    scope = None if Role.AUDITOR in roles_of(user) else agency_ids_of(user, roles=ACTING_ROLES)
+    hits = search(filters.text, source="case", scope_ids=scope, limit=SEARCH_SHOWN * 4)
+    rank = {hit.source_id: n for n, hit in enumerate(hits)}
+    cases = _filtered(user, filters).filter(pk__in=list(rank))
+    rows = sorted(
+        cases.select_related("unit", "topic", "assignee", "agency"), key=lambda c: rank[c.pk]
+    )
+    return Page(rows[:SEARCH_SHOWN], None)
 
 
 def case_queue(*, user: AnyUser, filters: QueueFilters, after: str | None = None) -> Page:

@@ -17,6 +17,7 @@ from danvan.core import sealed
 from danvan.deadlines.compute import ExtensionNotAllowed
 from danvan.deadlines.rules import edition_on
 from danvan.documents.services import DocumentKind
+from danvan.language.search import index_document
 from danvan.places.models import Agency, Unit
 
 from . import deadlines
@@ -136,6 +137,8 @@ def case_submit(
                                       "address": address, "id_number": id_number})  # fmt: skip
             attachments_add(case, files, by=by or citizen, source=Attachment.Source.CITIZEN)
             fingerprint_store(case)
+            index_document(source="case", source_id=case.pk, scope_id=case.agency_id,
+                           title=case.title, body=case.content)  # fmt: skip
             _event(
                 case,
                 Action.SUBMIT,

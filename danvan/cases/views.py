@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts.access import agency_ids_of, can_open_staff_home
+from danvan.language.highlight import highlight, snippet
 
 from . import forms, services
 from .access import ACTING_ROLES, can_act, can_see_identity, citizen_cases, get_case_for_user
 from .duplicates import duplicate_candidates
 from .page import case_attachments, related_cases
-from .queries import QueueFilters, case_by_tracking_code, case_queue, case_timeline
+from .queries import QueueFilters, case_by_tracking_code, case_queue, case_search, case_timeline
 from .uploads import CleanFile, UploadRejected, check_uploads, read_limited
 from .workflow import TRANSITIONS, Action, Kind, Status, allowed_actions
 
@@ -123,6 +124,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     g = request.GET
     filters = QueueFilters(
+        text=g.get("q", "").strip()[:200],
         kind=g.get("kind", "") if g.get("kind") in Kind.values else "",
         status=g.get("status", "") if g.get("status") in Status.values else "",
         topic=_int(g.get("topic")),
@@ -131,7 +133,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         overdue=g.get("overdue") == "1",
         mine=g.get("mine") == "1",
     )
-    page = case_queue(user=request.user, filters=filters, after=g.get("after"))
+    if filters.text:
+        page = case_search(user=request.user, filters=filters)
+        for case in page.cases:  # segments, never HTML: the template marks them up escaped
+            case.title_marked = highlight(case.title, filters.text)  # type: ignore[attr-defined]
+            case.snippet = snippet(case.content, filters.text)  # type: ignore[attr-defined]
+    else:
+        page = case_queue(user=request.user, filters=filters, after=g.get("after"))
     query = g.copy()
     query.pop("after", None)
     context = {"page": page, "filters": filters, "kinds": Kind.choices, "statuses": Status.choices,

@@ -1,0 +1,286 @@
+"""Search across the platform's texts: accent-insensitive, typo-tolerant, exact accents first.
+
+Higher apps keep their objects in the index with `index_document` and `remove_document`
+(called from their services, in the same transaction as the change) and register a source
+for `manage.py reindex_search`. A search returns `Hit`s (source_id, score, exact) that the
+app turns into its own objects; `scope_ids` limits it to the agencies an officer may see.
+
+How a query runs, the same on SQLite (FTS5) and PostgreSQL (tsvector):
+1. Words: the query's folded words (no diacritics, lower case), at most MAX_TERMS.
+2. Typos: a word held by fewer than FEW documents is looked up with its variants
+   (`typo_variants`: edit distance 1, 2 from LONG_TERM letters, same first letter); the
+   variants the index holds join it as alternatives, nearest then most frequent first, at
+   most MAX_VARIANTS. If the word itself is held by some documents, only a variant
+   RARE_FACTOR times as frequent joins it: "bnag" typed once does not hide "bang".
+3. Match: the documents of the source (and scopes) holding every word or one of its
+   variants, ranked by the database: bm25 on SQLite, ts_rank on PostgreSQL.
+4. Exact accents: when the query carries diacritics, the best RERANK_WINDOW matches are
+   read again and those holding every accented query word as typed (tone placement aside:
+   "hoà" is "hòa") come first. Ties go to the newer object (higher source_id).
+"""
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import batched
+from typing import NamedTuple, Protocol
+
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections, transaction
+from django.db.backends.utils import CursorWrapper
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from . import search_postgres, search_sqlite
+from .highlight import typo_limit
+from .models import SearchDoc
+from .text import fold, normalize, tokens, words
+
+MAX_TERMS = 16
+FEW = 3
+RARE_FACTOR = 20
+MAX_VARIANTS = 4
+COUNT_CAP = 100  # documents counted per word: enough to tell rare from common
+RERANK_WINDOW = 200
+MAX_LIMIT = 2000
+BATCH = 1000  # rows per transaction when reindexing: other writers get their turn
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"  # folded text: variants need no other letters
+
+Row = tuple[int, int | None, str, str]  # source_id, scope_id, title, body
+_SOURCES: dict[str, Callable[[], Iterable[Row]]] = {}
+
+
+@dataclass(frozen=True)
+class Hit:
+    source_id: int
+    score: float  # higher is better; compare only within one search
+    exact: bool  # holds every accented word of the query with its accents
+
+
+class _Doc(NamedTuple):
+    source_id: int
+    scope_id: int | None
+    title: str
+    body: str
+    folded: str
+
+
+Indexed = tuple[int, str, int | None, str]  # SearchDoc id, source, scope_id, folded
+
+
+class _Backend(Protocol):
+    def added(self, cursor: CursorWrapper, rows: Sequence[Indexed]) -> None: ...
+    def removed(self, cursor: CursorWrapper, rows: Sequence[Indexed]) -> None: ...
+    def counts(self, cursor: CursorWrapper, terms: Sequence[str], cap: int) -> dict[str, int]: ...
+    def known(self, cursor: CursorWrapper, terms: Sequence[str], cap: int) -> dict[str, int]: ...
+    def match(
+        self,
+        cursor: CursorWrapper,
+        groups: Sequence[Sequence[str]],
+        *,
+        source: str,
+        scope_ids: Collection[int] | None,
+        limit: int,
+    ) -> list[tuple[int, int, float]]: ...
+    def optimize(self, cursor: CursorWrapper) -> None: ...
+
+
+def register_source(name: str, rows: Callable[[], Iterable[Row]]) -> None:
+    """Let `reindex_search` rebuild source `name` from `rows()`; call from AppConfig.ready()."""
+    _SOURCES[name] = rows
+
+
+def registered_sources() -> dict[str, Callable[[], Iterable[Row]]]:
+    return dict(_SOURCES)
+
+
+def index_document(
+    *,
+    source: str,
+    source_id: int,
+    scope_id: int | None,
+    title: str,
+    body: str,
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Add or update one document; indexing the same text again changes nothing."""
+    _store(source, [_prepared((source_id, scope_id, title, body))], using=using)
+
+
+def remove_document(*, source: str, source_id: int, using: str = DEFAULT_DB_ALIAS) -> None:
+    _remove(SearchDoc.objects.filter(source=source, source_id=source_id), using=using)
+
+
+def reindex(source: str, rows: Iterable[Row], *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Make the index of `source` hold exactly `rows`; returns how many objects it holds.
+
+    BATCH rows per transaction, so the platform keeps writing meanwhile; unchanged rows
+    are not written again, and documents whose object is gone are removed at the end.
+    """
+    seen: set[int] = set()
+    for batch in batched(rows, BATCH):
+        _store(source, [_prepared(row) for row in batch], using=using)
+        seen.update(row[0] for row in batch)
+    stored = SearchDoc.objects.using(using).filter(source=source)
+    gone = [pk for pk, source_id in stored.values_list("pk", "source_id") if source_id not in seen]
+    for chunk in batched(gone, BATCH):
+        _remove(SearchDoc.objects.filter(pk__in=chunk), using=using)
+    return len(seen)
+
+
+def optimize(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """After a bulk load: merge the SQLite index, refresh PostgreSQL's statistics."""
+    with connections[using].cursor() as cursor:
+        _backend(using).optimize(cursor)
+
+
+def search(
+    query: str,
+    *,
+    source: str,
+    scope_ids: Collection[int] | None,
+    limit: int = 200,
+    using: str = DEFAULT_DB_ALIAS,
+) -> list[Hit]:
+    """The best `limit` (at most MAX_LIMIT) documents of `source` for `query`, best first.
+
+    `scope_ids` None searches every scope (auditors); an empty collection finds nothing.
+    """
+    terms = list(dict.fromkeys(tokens(query, folded=True)))[:MAX_TERMS]
+    if not terms or limit <= 0 or (scope_ids is not None and not scope_ids):
+        return []
+    limit = min(limit, MAX_LIMIT)
+    accented = {word for word in tokens(query) if fold(word) != word}
+    backend = _backend(using)
+    with connections[using].cursor() as cursor:
+        groups = _with_variants(cursor, backend, terms)
+        rows = backend.match(
+            cursor,
+            groups,
+            source=source,
+            scope_ids=scope_ids,
+            limit=max(limit, RERANK_WINDOW) if accented else limit,
+        )
+    exact = _holding(rows, accented, using=using) if accented else set()
+    hits = [Hit(source_id, score, pk in exact) for pk, source_id, score in rows]
+    hits.sort(key=lambda hit: (not hit.exact, -hit.score, -hit.source_id))
+    return hits[:limit]
+
+
+def typo_variants(term: str) -> dict[str, int]:
+    """Words within `typo_limit(term)` edits of `term` with its first letter, with their
+    distance: one edit of any kind (a letter dropped, added, changed, or two swapped) and,
+    for long words, one more dropped, swapped or doubled letter (not every pair of edits:
+    that would be hundreds of thousands of words to look up).
+    """
+    limit = typo_limit(term)
+    if not limit:
+        return {}
+    near = _edits(term)
+    found = dict.fromkeys(near, 1)
+    if limit > 1:
+        for word in near:
+            for further in _slips(word):
+                found.setdefault(further, 2)
+    return {word: d for word, d in found.items() if word[:1] == term[:1] and word != term}
+
+
+def _edits(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    changed = {a + c + b[1:] for a, b in splits if b for c in ALPHABET}
+    added = {a + c + b for a, b in splits for c in ALPHABET}
+    return _slips(word) | changed | added
+
+
+def _slips(word: str) -> set[str]:
+    """A letter dropped, two neighbours swapped, or a letter doubled."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    dropped = {a + b[1:] for a, b in splits if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    doubled = {a + b[0] + b for a, b in splits if b}
+    return dropped | swapped | doubled
+
+
+def _with_variants(cursor: CursorWrapper, backend: _Backend, terms: list[str]) -> list[list[str]]:
+    """Each query word with the typo variants that should match in its place."""
+    checkable = [term for term in terms if typo_limit(term)]
+    counts = backend.counts(cursor, checkable, COUNT_CAP) if checkable else {}
+    variants = {t: typo_variants(t) for t in checkable if counts.get(t, 0) < FEW}
+    pool = sorted({word for found in variants.values() for word in found})
+    known = backend.known(cursor, pool, COUNT_CAP) if pool else {}
+    return [
+        [term, *_best_variants(counts.get(term, 0), variants.get(term, {}), known)]
+        for term in terms
+    ]
+
+
+def _best_variants(count: int, candidates: dict[str, int], known: dict[str, int]) -> list[str]:
+    usable = [
+        word
+        for word in candidates
+        if word in known and (count == 0 or known[word] >= RARE_FACTOR * count)
+    ]
+    usable.sort(key=lambda word: (candidates[word], -known[word], word))
+    return usable[:MAX_VARIANTS]
+
+
+def _holding(rows: list[tuple[int, int, float]], accented: set[str], *, using: str) -> set[int]:
+    """The documents among `rows` that hold every word of `accented` as written."""
+    docs = SearchDoc.objects.using(using).filter(pk__in=[pk for pk, _, _ in rows])
+    return {
+        pk
+        for pk, title, body in docs.values_list("pk", "title", "body")
+        if accented <= set(words(f"{title}\n{body}".lower()))
+    }
+
+
+def _prepared(row: Row) -> _Doc:
+    source_id, scope_id, title, body = row
+    title, body = normalize(title), normalize(body)
+    # fold(normalize(x)) is search_form(x), without cleaning the text a second time.
+    return _Doc(source_id, scope_id, title, body, fold(f"{title}\n{body}"))
+
+
+def _store(source: str, docs: list[_Doc], *, using: str) -> None:
+    """Insert or update `docs` and the full-text index with them, in one transaction."""
+    latest = {doc.source_id: doc for doc in docs}  # a source_id twice: the last one wins
+    backend = _backend(using)
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        stored = SearchDoc.objects.using(using).filter(source=source, source_id__in=latest)
+        fields = ("source", "source_id", "scope_id", "title", "body", "folded")
+        old = {d.source_id: d for d in stored.only(*fields)}
+        fresh = [doc for doc in latest.values() if _changed(old.get(doc.source_id), doc)]
+        if not fresh:
+            return
+        replaced = [old[doc.source_id] for doc in fresh if doc.source_id in old]
+        backend.removed(cursor, [_indexed(d) for d in replaced])
+        now = timezone.now()
+        saved = SearchDoc.objects.using(using).bulk_create(
+            [SearchDoc(source=source, updated_at=now, **doc._asdict()) for doc in fresh],
+            update_conflicts=True,
+            unique_fields=["source", "source_id"],
+            update_fields=["scope_id", "title", "body", "folded", "updated_at"],
+        )
+        backend.added(cursor, [_indexed(d) for d in saved])
+
+
+def _indexed(doc: SearchDoc) -> Indexed:
+    return doc.pk, doc.source, doc.scope_id, doc.folded
+
+
+def _changed(old: SearchDoc | None, doc: _Doc) -> bool:
+    return old is None or (old.scope_id, old.title, old.body) != doc[1:4]
+
+
+def _remove(docs: QuerySet[SearchDoc], *, using: str) -> None:
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        rows = list(docs.using(using).values_list("pk", "source", "scope_id", "folded"))
+        _backend(using).removed(cursor, rows)
+        SearchDoc.objects.using(using).filter(pk__in=[row[0] for row in rows]).delete()
+
+
+def _backend(using: str) -> _Backend:
+    vendor = connections[using].vendor
+    if vendor == "sqlite":
+        return search_sqlite
+    if vendor == "postgresql":
+        return search_postgres
+    raise NotSupportedError(f"search needs SQLite or PostgreSQL, not {vendor}")

@@ -1,0 +1,112 @@
+"""The search index on SQLite: a contentless FTS5 table ranked by bm25.
+
+The FTS5 table holds only the index; the text lives in language_searchdoc. A contentless
+table cannot read the old text of a changed row, so every change is told to it here:
+removal with the values that were indexed, addition with the new ones.
+
+Two columns are indexed: `folded`, the text, and `tags`, a token for the source and one for
+the scope, so that a search filters by source and agency inside the index and ranks only
+what the officer may see. Tags hold digits, so they are never mistaken for typo variants
+(those are letters only), and queries are confined to `folded`.
+"""
+
+from collections.abc import Collection, Sequence
+
+from django.db.backends.utils import CursorWrapper
+
+FTS = "language_searchfts"
+VOCAB = "language_searchvocab"
+CHUNK = 5000  # placeholders per statement, well under SQLite's limit
+Indexed = tuple[int, str, int | None, str]  # SearchDoc id, source, scope_id, folded
+
+
+def added(cursor: CursorWrapper, rows: Sequence[Indexed]) -> None:
+    cursor.executemany(
+        f"INSERT INTO {FTS}(rowid, folded, tags) VALUES (%s, %s, %s)",  # noqa: S608
+        [(pk, folded, tags(source, scope_id)) for pk, source, scope_id, folded in rows],
+    )
+
+
+def removed(cursor: CursorWrapper, rows: Sequence[Indexed]) -> None:
+    cursor.executemany(
+        f"INSERT INTO {FTS}({FTS}, rowid, folded, tags) VALUES ('delete', %s, %s, %s)",  # noqa: S608
+        [(pk, folded, tags(source, scope_id)) for pk, source, scope_id, folded in rows],
+    )
+
+
+def tags(source: str, scope_id: int | None) -> str:
+    """The `tags` of a row: "s" + the source in hex ("case" -> s63617365), "a" + the scope."""
+    source_tag = "s" + source.encode().hex().upper()
+    return source_tag if scope_id is None else f"{source_tag} a{scope_id}"
+
+
+def counts(cursor: CursorWrapper, terms: Sequence[str], cap: int) -> dict[str, int]:
+    """How many documents hold each of a few query words, up to `cap` (none: left out).
+
+    A MATCH stops reading after `cap` rows, where the vocabulary table would read the whole
+    list of a common word.
+    """
+    one = f"SELECT %s, (SELECT count(*) FROM (SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s LIMIT %s))"  # noqa: S608
+    cursor.execute(
+        " UNION ALL ".join([one] * len(terms)),
+        [value for term in terms for value in (term, "folded : " + _quoted(term), cap)],
+    )
+    return {term: int(count) for term, count in cursor.fetchall() if count}
+
+
+def known(cursor: CursorWrapper, terms: Sequence[str], cap: int) -> dict[str, int]:
+    """Which of many candidate words the index holds, with their document counts up to `cap`.
+
+    A vocabulary lookup costs one descent of the index per word, so thousands are cheap.
+    """
+    found: dict[str, int] = {}
+    for start in range(0, len(terms), CHUNK):
+        chunk = terms[start : start + CHUNK]
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(f"SELECT term, doc FROM {VOCAB} WHERE term IN ({marks})", chunk)  # noqa: S608
+        found.update((term, min(int(count), cap)) for term, count in cursor.fetchall())
+    return found
+
+
+def match(
+    cursor: CursorWrapper,
+    groups: Sequence[Sequence[str]],
+    *,
+    source: str,
+    scope_ids: Collection[int] | None,
+    limit: int,
+) -> list[tuple[int, int, float]]:
+    """(SearchDoc id, source_id, score) of the documents holding a term of every group,
+    best first; the score is -bm25 (tags weigh nothing), so higher is better as on
+    PostgreSQL. Ties: the newer row first, then the higher source_id."""
+    sql = (
+        f"SELECT d.id, d.source_id, m.score FROM (SELECT rowid, -bm25({FTS}, 1.0, 0.0) AS score"  # noqa: S608
+        f" FROM {FTS} WHERE {FTS} MATCH %s ORDER BY score DESC, rowid DESC LIMIT %s) AS m"
+        " JOIN language_searchdoc d ON d.id = m.rowid ORDER BY m.score DESC, d.source_id DESC"
+    )
+    cursor.execute(sql, [fts_query(groups, source=source, scope_ids=scope_ids), limit])
+    return [(int(pk), int(source_id), float(score)) for pk, source_id, score in cursor.fetchall()]
+
+
+def fts_query(
+    groups: Sequence[Sequence[str]], *, source: str, scope_ids: Collection[int] | None
+) -> str:
+    """`folded : (("giai") AND ("bnag" OR "bang")) AND tags : "s63617365" AND tags : ("a7")`.
+
+    Every word is quoted, so it is a phrase of the tokenizer's own tokens ("1.200.000" ->
+    1 200 000) and never FTS5 syntax.
+    """
+    words = " AND ".join("(" + " OR ".join(_quoted(t) for t in group) + ")" for group in groups)
+    query = f"folded : ({words}) AND tags : {_quoted(tags(source, None))}"
+    if scope_ids is not None:
+        query += " AND tags : (" + " OR ".join(f'"a{int(pk)}"' for pk in sorted(scope_ids)) + ")"
+    return query
+
+
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def optimize(cursor: CursorWrapper) -> None:
+    """Merge the index's segments into one after a bulk load: faster queries."""
+    cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('optimize')")  # noqa: S608
