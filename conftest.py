@@ -1,5 +1,6 @@
 """Shared fixtures: the demo province is loaded once per test database."""
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -74,5 +75,8 @@ def browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright; never a downloaded browser."""
     from danvan.core.testing import chromium
 
+    # Playwright's sync API keeps an event loop running in this thread while the browser
+    # lives; Django would then refuse database calls of later tests as "async" ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with chromium() as browser:
         yield browser
