@@ -3,9 +3,9 @@
 Matching ignores accents, case and tone placement, like the search: "giai phong" marks
 "giải phóng" and "hoà" marks "hòa". The text is folded character by character and every
 match is mapped back to the characters it came from, so the text is shown exactly as it was
-written, decomposed letters included. A query word found nowhere in the text marks its typo
-variants instead (the search's rule, `is_typo_of`), so a letter found through "bnag" shows
-"bằng" marked.
+written, decomposed letters included. A query word found nowhere in the text marks the
+text's most frequent typo variant of it instead (the search's rule, `is_typo_of`), so a
+letter found through "bnag" shows "bằng" marked.
 
 Results are (text, matched) segments, never HTML: a template escapes each part and wraps
 the matched ones in <mark>.
@@ -14,6 +14,7 @@ Pure Python: no Django.
 """
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from .text import fold, tokens
@@ -23,6 +24,7 @@ Span = tuple[int, int]
 
 MIN_TYPO_LENGTH = 3  # "ba", "to": one edit away from dozens of other words
 LONG_TERM = 8  # no Vietnamese syllable is this long: names, foreign words, joined words
+MAX_TYPO_LENGTH = 20  # longer: codes, links, pasted junk; guessing would cost thousands
 ELLIPSIS = "…"
 _WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")  # the words of `text.tokens`
 _SPACE = re.compile(r"\s+")
@@ -53,10 +55,12 @@ def snippet(text: str, query: str, width: int = 160) -> list[Segment]:
 def typo_limit(term: str) -> int:
     """How many edits a word may be from `term` and still count as a typo of it.
 
-    None for short words and numbers (a slip of "1200" is another amount), one edit, and
-    two from LONG_TERM letters.
+    None for short and very long words and for numbers (a slip of "1200" is another
+    amount), one edit, and two from LONG_TERM letters.
     """
-    if len(term) < MIN_TYPO_LENGTH or not (term.isascii() and term.isalpha()):
+    if not MIN_TYPO_LENGTH <= len(term) <= MAX_TYPO_LENGTH:
+        return 0
+    if not (term.isascii() and term.isalpha()):
         return 0
     return 2 if len(term) >= LONG_TERM else 1
 
@@ -90,19 +94,23 @@ def edit_distance_within(a: str, b: str, limit: int) -> bool:
 
 
 def _spans(text: str, query: str) -> list[Span]:
-    """Character ranges of `text` matching a query word (or a typo of a missing one)."""
+    """Character ranges of `text` matching a query word, or standing in for a missing one."""
     terms = set(tokens(query, folded=True))
     if not terms:
         return []
     folded, origin = _folded_with_origin(text)
     found = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded)]
-    missing = [t for t in terms - {word for _, _, word in found} if typo_limit(t)]
-    spans = [
-        (origin[start], origin[end])
-        for start, end, word in found
-        if word in terms or any(is_typo_of(word, term) for term in missing)
-    ]
+    seen = Counter(word for _, _, word in found)
+    marked = terms | {_stand_in(term, seen) for term in terms - seen.keys()}
+    spans = [(origin[start], origin[end]) for start, end, word in found if word in marked]
     return _merged(text, spans)
+
+
+def _stand_in(term: str, seen: Counter[str]) -> str:
+    """The word of the text most likely typed as `term`: its most frequent typo variant
+    (like the search, which prefers frequent variants), or "" if there is none."""
+    variants = [word for word in seen if is_typo_of(word, term)]
+    return min(variants, key=lambda word: (-seen[word], word), default="")
 
 
 def _folded_with_origin(text: str) -> tuple[str, list[int]]:

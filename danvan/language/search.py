@@ -7,11 +7,12 @@ app turns into its own objects; `scope_ids` limits it to the agencies an officer
 
 How a query runs, the same on SQLite (FTS5) and PostgreSQL (tsvector):
 1. Words: the query's folded words (no diacritics, lower case), at most MAX_TERMS.
-2. Typos: a word held by fewer than FEW documents is looked up with its variants
-   (`typo_variants`: edit distance 1, 2 from LONG_TERM letters, same first letter); the
-   variants the index holds join it as alternatives, nearest then most frequent first, at
-   most MAX_VARIANTS. If the word itself is held by some documents, only a variant
-   RARE_FACTOR times as frequent joins it: "bnag" typed once does not hide "bang".
+2. Typos: when the words as typed match fewer than FEW documents, each word held by fewer
+   than FEW is looked up with its variants (`typo_variants`: edit distance 1, 2 from
+   LONG_TERM letters, same first letter); the variants the index holds join it as
+   alternatives, nearest then most frequent first, at most MAX_VARIANTS. If the word itself
+   is held by some documents, only a variant RARE_FACTOR times as frequent joins it:
+   "bnag" typed once does not hide "bang".
 3. Match: the documents of the source (and scopes) holding every word or one of its
    variants, ranked by the database: bm25 on SQLite, ts_rank on PostgreSQL.
 4. Exact accents: when the query carries diacritics, the best RERANK_WINDOW matches are
@@ -149,36 +150,49 @@ def search(
         return []
     limit = min(limit, MAX_LIMIT)
     accented = {word for word in tokens(query) if fold(word) != word}
-    backend = _backend(using)
-    with connections[using].cursor() as cursor:
-        groups = _with_variants(cursor, backend, terms)
-        rows = backend.match(
-            cursor,
-            groups,
-            source=source,
-            scope_ids=scope_ids,
-            limit=max(limit, RERANK_WINDOW) if accented else limit,
-        )
+    window = max(limit, RERANK_WINDOW) if accented else limit
+    rows = _matches(terms, source=source, scope_ids=scope_ids, limit=window, using=using)
     exact = _holding(rows, accented, using=using) if accented else set()
     hits = [Hit(source_id, score, pk in exact) for pk, source_id, score in rows]
     hits.sort(key=lambda hit: (not hit.exact, -hit.score, -hit.source_id))
     return hits[:limit]
 
 
+def _matches(
+    terms: list[str], *, source: str, scope_ids: Collection[int] | None, limit: int, using: str
+) -> list[tuple[int, int, float]]:
+    """The database's best matches, with typo variants for the words that need them.
+
+    The words are tried as typed first: if that finds FEW documents or more, every word is
+    held by at least FEW, so none would take variants and counting them is saved (a common
+    word's count costs PostgreSQL the whole of its list).
+    """
+    backend = _backend(using)
+    with connections[using].cursor() as cursor:
+
+        def match(groups: list[list[str]]) -> list[tuple[int, int, float]]:
+            return backend.match(cursor, groups, source=source, scope_ids=scope_ids, limit=limit)
+
+        rows = match([[term] for term in terms])
+        if len(rows) >= FEW:
+            return rows
+        groups = _with_variants(cursor, backend, terms)
+        return rows if all(len(group) == 1 for group in groups) else match(groups)
+
+
 def typo_variants(term: str) -> dict[str, int]:
     """Words within `typo_limit(term)` edits of `term` with its first letter, with their
     distance: one edit of any kind (a letter dropped, added, changed, or two swapped) and,
-    for long words, one more dropped, swapped or doubled letter (not every pair of edits:
-    that would be hundreds of thousands of words to look up).
+    for long words, two slips (a letter dropped, doubled, or two swapped: "fcaeboook").
+    Not every pair of edits: that would be hundreds of thousands of words to look up.
     """
     limit = typo_limit(term)
     if not limit:
         return {}
-    near = _edits(term)
-    found = dict.fromkeys(near, 1)
+    found = dict.fromkeys(_edits(term), 1)
     if limit > 1:
-        for word in near:
-            for further in _slips(word):
+        for slip in _slips(term):
+            for further in _slips(slip):
                 found.setdefault(further, 2)
     return {word: d for word, d in found.items() if word[:1] == term[:1] and word != term}
 

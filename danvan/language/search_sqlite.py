@@ -35,9 +35,10 @@ def removed(cursor: CursorWrapper, rows: Sequence[Indexed]) -> None:
 
 
 def tags(source: str, scope_id: int | None) -> str:
-    """The `tags` of a row: "s" + the source in hex ("case" -> s63617365), "a" + the scope."""
-    source_tag = "s" + source.encode().hex().upper()
-    return source_tag if scope_id is None else f"{source_tag} a{scope_id}"
+    """The `tags` of a row: its source ("case" -> s63617365) and its source and scope
+    together (s63617365a7), so that a search in some agencies reads only their lists."""
+    source_tag = "s" + source.encode().hex()
+    return source_tag if scope_id is None else f"{source_tag} {source_tag}a{scope_id}"
 
 
 def counts(cursor: CursorWrapper, terms: Sequence[str], cap: int) -> dict[str, int]:
@@ -91,16 +92,16 @@ def match(
 def fts_query(
     groups: Sequence[Sequence[str]], *, source: str, scope_ids: Collection[int] | None
 ) -> str:
-    """`folded : (("giai") AND ("bnag" OR "bang")) AND tags : "s63617365" AND tags : ("a7")`.
+    """`folded : (("giai") AND ("bnag" OR "bang")) AND tags : ("s63617365a7" OR ...)`.
 
     Every word is quoted, so it is a phrase of the tokenizer's own tokens ("1.200.000" ->
     1 200 000) and never FTS5 syntax.
     """
     words = " AND ".join("(" + " OR ".join(_quoted(t) for t in group) + ")" for group in groups)
-    query = f"folded : ({words}) AND tags : {_quoted(tags(source, None))}"
-    if scope_ids is not None:
-        query += " AND tags : (" + " OR ".join(f'"a{int(pk)}"' for pk in sorted(scope_ids)) + ")"
-    return query
+    if scope_ids is None:
+        return f"folded : ({words}) AND tags : {_quoted(tags(source, None))}"
+    scopes = [_quoted(tags(source, None) + f"a{int(pk)}") for pk in sorted(scope_ids)]
+    return f"folded : ({words}) AND tags : ({' OR '.join(scopes)})"
 
 
 def _quoted(term: str) -> str:

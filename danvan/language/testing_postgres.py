@@ -39,7 +39,7 @@ MIGRATE_ENV = {
 
 
 class PostgresUnavailable(RuntimeError):
-    """The binaries are missing and could not be installed."""
+    """The server could not be installed, started or migrated (the message says why)."""
 
 
 @dataclass(frozen=True)
@@ -73,12 +73,8 @@ class PostgresServer:
         """
         entry = self.database(name)
         env = {**os.environ, **MIGRATE_ENV, "DATABASE_URL": self.url(name)}
-        for variable in (
-            "DJANGO_SECRET_KEY_FILE",
-            "DANVAN_IDENTITY_KEYS_FILE",
-            "DATABASE_URL_FILE",
-        ):
-            env.pop(variable, None)
+        for name in ("DATABASE_URL", "DJANGO_SECRET_KEY", "DANVAN_IDENTITY_KEYS"):
+            env.pop(f"{name}_FILE", None)  # a *_FILE variable would win over the value
         command = [sys.executable, str(MANAGE), "migrate", "--no-input", "-v", "0"]
         try:
             subprocess.run(command, check=True, capture_output=True, env=env, cwd=MANAGE.parent)  # noqa: S603
@@ -88,22 +84,11 @@ class PostgresServer:
         return entry
 
     def psql(self, sql: str, database: str = "postgres") -> str:
-        connection = ["-h", str(self.socket_dir), "-p", str(PORT), "-U", self.user, "-d", database]
-        result = subprocess.run(  # noqa: S603 - our own binary, our own statement
-            [
-                str(self.bin_dir / "psql"),
-                "-X",
-                "-qAt",
-                "-v",
-                "ON_ERROR_STOP=1",
-                *connection,
-                "-c",
-                sql,
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
+        """Run one statement as the superuser; returns its rows, unaligned."""
+        psql = [str(self.bin_dir / "psql"), "-X", "-qAt", "-v", "ON_ERROR_STOP=1"]
+        where = ["-h", str(self.socket_dir), "-p", str(PORT), "-U", self.user, "-d", database]
+        command = [*psql, *where, "-c", sql]
+        result = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
         return result.stdout
 
 
@@ -147,13 +132,20 @@ def _major_version(initdb: str) -> int:
 
 
 def _install_postgres() -> None:
+    """apt-get install, after refreshing the package lists if the first try fails."""
     sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    command = [*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "postgresql"]
+    apt = [*sudo, "apt-get", "-qq"]
+    install = [*apt, "install", "-y", "--no-install-recommends", "postgresql"]
     try:
-        subprocess.run(command, check=True, capture_output=True, env=env, timeout=300)  # noqa: S603
+        if _quietly(install) != 0 and (_quietly([*apt, "update"]) != 0 or _quietly(install) != 0):
+            raise PostgresUnavailable("apt-get could not install postgresql")
     except (OSError, subprocess.SubprocessError) as error:
         raise PostgresUnavailable(f"could not install PostgreSQL: {error}") from error
+
+
+def _quietly(command: list[str]) -> int:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    return subprocess.run(command, capture_output=True, env=env, timeout=300).returncode  # noqa: S603
 
 
 def _unprivileged_owner() -> pwd.struct_passwd | None:

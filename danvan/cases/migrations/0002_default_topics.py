@@ -26,9 +26,10 @@ TOPICS = [
 
 def create(apps, schema_editor):
     Topic = apps.get_model("cases", "Topic")
+    db = schema_editor.connection.alias
     by_code = {}
     for position, (code, name, parent) in enumerate(TOPICS):
-        topic, _ = Topic.objects.get_or_create(
+        topic, _ = Topic.objects.using(db).get_or_create(
             code=code, defaults={"name": name, "parent": by_code.get(parent), "position": position}
         )
         by_code[code] = topic

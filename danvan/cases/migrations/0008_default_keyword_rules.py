@@ -33,16 +33,17 @@ KINDS = {
 def create(apps, schema_editor):
     Topic = apps.get_model("cases", "Topic")
     KeywordRule = apps.get_model("cases", "KeywordRule")
+    db = schema_editor.connection.alias
     for code, words in TOPICS.items():
-        topic = Topic.objects.filter(code=code).first()
+        topic = Topic.objects.using(db).filter(code=code).first()
         if topic:
-            KeywordRule.objects.create(topic=topic, keywords="\n".join(words))
+            KeywordRule.objects.using(db).create(topic=topic, keywords="\n".join(words))
     for kind, words in KINDS.items():
-        KeywordRule.objects.create(kind=kind, keywords="\n".join(words))
+        KeywordRule.objects.using(db).create(kind=kind, keywords="\n".join(words))
 
 
 def remove(apps, schema_editor):
-    apps.get_model("cases", "KeywordRule").objects.all().delete()
+    apps.get_model("cases", "KeywordRule").objects.using(schema_editor.connection.alias).delete()
 
 
 class Migration(migrations.Migration):

@@ -197,7 +197,9 @@ class TestContract:
 
     def test_query_syntax_is_only_text(self, using):
         index_letters(using)
-        for query in ('"', "giai OR phong", "NEAR(giai phong)", "giai* -phong", "a:b", "' ; --"):
+        odd = ['"', "giai OR phong", "NEAR(giai phong)", "giai* -phong", "a:b", "' ; --"]
+        odd += ["😀 đất", "土地", "ไทย", "½ ⅷ ²", "x" * 300, "đất " * 100]
+        for query in odd:
             search(query, source="case", scope_ids=None, using=using)  # does not raise
         assert found('"giải phóng" mặt-bằng', using) == [1, 2]
         assert found(f"a{COMMUNE_A}", using) == []  # the index's own tags are not text
@@ -290,6 +292,7 @@ def test_reindex_command_rebuilds_registered_sources(db, monkeypatch, capsys):
         ("khoa", "hoa", [("khoa", False)]),  # whole words, and typos keep the first letter
         ("Thuỷ lợi", "THỦY", [("Thuỷ", True), (" lợi", False)]),
         ("mặt bằng", "mat bnag", [("mặt bằng", True)]),  # the typo marks what it found
+        ("bằng, bằng, bag", "bnag", [("bằng", True), (", ", False), ("bằng", True), (", bag", False)]),
         ("phong, phòng, phng", "phong", [("phong", True), (", ", False), ("phòng", True), (", phng", False)]),
         ("số 1.200.000 đồng", "1.200.000", [("số ", False), ("1.200.000", True), (" đồng", False)]),
         ("Không có gì", "", [("Không có gì", False)]),
@@ -355,5 +358,6 @@ def test_typo_variants():
     assert "bnag" not in variants
     assert typo_variants("ba") == {}  # too short to guess
     assert typo_variants("1200") == {}  # numbers are not guessed
+    assert typo_variants("abcdefghijklmnopqrstu") == {}  # a code or junk, not a word
     assert typo_variants("fcaeboook")["facebook"] == 2
     assert all(is_typo_of(word, "bnag") for word in variants)
