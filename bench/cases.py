@@ -245,11 +245,17 @@ def _delete_cases_after(pk: int) -> None:
     """Remove the benchmark's own submissions and whatever points at them, so that a rerun
     finds the file as seeded."""
     from django.db import connection
+    from django.db.models import ForeignObjectRel
 
     from danvan.cases.models import Case
 
     with connection.cursor() as cursor:
-        for relation in Case._meta.related_objects:
+        # Hidden relations too: related_name="+" foreign keys and many-to-many tables.
+        relations = [
+            f for f in Case._meta.get_fields(include_hidden=True)
+            if isinstance(f, ForeignObjectRel) and (f.one_to_many or f.one_to_one)
+        ]  # fmt: skip
+        for relation in relations:
             if relation.related_model is not Case and relation.field.concrete:
                 table = relation.related_model._meta.db_table
                 column = relation.field.column
