@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["cases"]
+BENCHMARKS = ["cases", "language"]
 
 
 def main(argv: list[str]) -> int:
