@@ -19,7 +19,8 @@ from .access import visible_cases
 from .models import Case, CaseFingerprint, CaseLink
 from .workflow import Action
 
-CANDIDATES_SCANNED = 50  # letters sharing the most fingerprint keys, scored exactly
+# Letters sharing the most keys, scored exactly (1M bench: the original ranked first in 207/211).
+CANDIDATES_SCANNED = 10
 MIN_SCORE = 0.3  # below this the texts are about different things (evaluate_duplicates)
 SHOWN = 5
 
