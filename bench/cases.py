@@ -10,7 +10,6 @@ all letters. Prints one `name=value` a line; exits non-zero on an error, not on 
 
 import argparse
 import html
-import math
 import random
 import re
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import BENCH_DIR, django_setup
+from bench.common import demo_load, percentile, remove_db, seeded_version
 
 DEFAULT_COUNT = 100_000
 SAMPLES = 200
@@ -46,18 +46,13 @@ def main(argv: list[str]) -> int:
         parser.error("--count and --samples must be positive")
     path = BENCH_DIR / f"cases-{args.count}.sqlite3"
     if args.fresh:
-        _remove(path)
+        remove_db(path)
     django_setup(path)
     print(f"cases={args.count}", flush=True)
     _prepare(path, args.count)
     figures = _measure(args.samples)
     _verdict(figures)
     return 0
-
-
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _prepare(path: Path, count: int) -> None:
@@ -67,39 +62,21 @@ def _prepare(path: Path, count: int) -> None:
 
     from bench import cases_seed
 
-    if _meta() == f"{count}:{cases_seed.SEED_VERSION}":
+    if seeded_version("cases") == f"{count}:{cases_seed.SEED_VERSION}":
         call_command("migrate", verbosity=0, interactive=False)
         print("seeded=reused", flush=True)
         return
     connection.close()
-    _remove(path)
+    remove_db(path)
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
-    _demo_load()
+    demo_load()
     print(f"demo_s={time.perf_counter() - started:.1f}", flush=True)
     clock = _seed(count)
     print("seeded=fresh", f"seed_s={clock['total']:.1f}", sep="\n", flush=True)
     for phase in ("make", "insert", "index"):
         print(f"seed_{phase}_s={clock[phase]:.1f}")
     print(f"db_mb={path.stat().st_size / 2**20:.0f}", flush=True)
-
-
-def _demo_load() -> None:
-    from danvan.demo.services import demo_load, demo_password
-
-    demo_load(password=demo_password())
-
-
-def _meta() -> str | None:
-    from django.db import DatabaseError, connection
-
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT value FROM bench_meta WHERE key = 'cases'")
-            row = cursor.fetchone()
-    except DatabaseError:
-        return None
-    return str(row[0]) if row else None
 
 
 def _seed(count: int) -> dict[str, float]:
@@ -288,14 +265,8 @@ def _poster(client: Any, ids: Ids, rng: random.Random) -> Callable[[], float]:
 
 def _report(figures: dict[str, float], name: str, times: list[float]) -> None:
     for label, q in (("p50", 0.50), ("p95", 0.95)):
-        figures[f"{name}_{label}_ms"] = value = _percentile(times, q)
+        figures[f"{name}_{label}_ms"] = value = percentile(times, q)
         print(f"{name}_{label}_ms={value:.1f}", flush=True)
-
-
-def _percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def _verdict(figures: dict[str, float]) -> None:

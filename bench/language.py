@@ -17,7 +17,6 @@ Prints one `name=value` a line; exits non-zero on an error, not on a missed targ
 """
 
 import argparse
-import math
 import os
 import random
 import subprocess
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import BENCH_DIR, django_setup
+from bench.common import demo_load, percentile, remove_db, seeded_version
 
 DEFAULT_COUNT = 100_000
 SAMPLES = 200
@@ -67,7 +67,7 @@ def main(argv: list[str]) -> int:
         # `python -m bench` ran another benchmark first: Django is bound to its file.
         return subprocess.call([sys.executable, "-m", "bench", "language", *argv])  # noqa: S603
     if args.fresh:
-        _remove(path)
+        remove_db(path)
     django_setup(path)
     print(f"cases={args.count}", flush=True)
     _prepare(path, args.count)
@@ -87,11 +87,6 @@ def _started_elsewhere(path: Path) -> bool:
     return apps.ready and Path(settings.DATABASES["default"]["NAME"]) != path
 
 
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
 # Seeding ---------------------------------------------------------------------------------
 
 
@@ -102,15 +97,15 @@ def _prepare(path: Path, count: int) -> None:
 
     if Path(connection.settings_dict["NAME"]) != path:
         raise BenchError(f"connected to {connection.settings_dict['NAME']}, not {path}")
-    if _meta() == _version(count):
+    if seeded_version("language") == _version(count):
         call_command("migrate", verbosity=0, interactive=False)
         print("seeded=reused", f"db_mb={path.stat().st_size / 2**20:.0f}", sep="\n", flush=True)
         return
     connection.close()
-    _remove(path)
+    remove_db(path)
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
-    _demo_load()
+    demo_load()
     print(f"demo_s={time.perf_counter() - started:.1f}", flush=True)
     _seed(count)
     print("seeded=fresh", f"db_mb={path.stat().st_size / 2**20:.0f}", sep="\n", flush=True)
@@ -120,24 +115,6 @@ def _version(count: int) -> str:
     from bench import cases_seed
 
     return f"{count}:{SEED_VERSION}.{cases_seed.SEED_VERSION}"
-
-
-def _demo_load() -> None:
-    from danvan.demo.services import demo_load, demo_password
-
-    demo_load(password=demo_password())
-
-
-def _meta() -> str | None:
-    from django.db import DatabaseError, connection
-
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT value FROM bench_meta WHERE key = 'language'")
-            row = cursor.fetchone()
-    except DatabaseError:
-        return None
-    return str(row[0]) if row else None
 
 
 def _seed(count: int) -> None:
@@ -426,18 +403,12 @@ def _times[T](run: Callable[[T], Any], items: Sequence[T]) -> list[float]:
 
 def _report(figures: dict[str, float], name: str, times: list[float]) -> None:
     for label, q in (("p50", 0.50), ("p95", 0.95)):
-        _figure(figures, f"{name}_{label}_ms", _percentile(times, q))
+        _figure(figures, f"{name}_{label}_ms", percentile(times, q))
 
 
 def _figure(figures: dict[str, float], name: str, value: float, digits: int = 1) -> None:
     figures[name] = value
     print(f"{name}={value:.{digits}f}", flush=True)
-
-
-def _percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def _verdict(figures: dict[str, float]) -> None:
