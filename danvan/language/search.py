@@ -13,8 +13,9 @@ How a query runs, the same on SQLite (FTS5) and PostgreSQL (tsvector):
    alternatives, nearest then most frequent first, at most MAX_VARIANTS. If the word itself
    is held by some documents, only a variant RARE_FACTOR times as frequent joins it:
    "bnag" typed once does not hide "bang".
-3. Match: the documents of the source (and scopes) holding every word or one of its
-   variants, ranked by the database: bm25 on SQLite, ts_rank on PostgreSQL.
+3. Match: the newest `ranking.WINDOW` documents of the source (and scopes) holding every
+   word or one of its variants, ranked in Python (`ranking`): the words as a phrase first,
+   then by term frequency.
 4. Exact accents: when the query carries diacritics, the best RERANK_WINDOW matches are
    read again and those holding every accented query word as typed (tone placement aside:
    "hoà" is "hòa") come first. Ties go to the newer object (higher source_id).
@@ -30,9 +31,10 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from . import search_postgres, search_sqlite
+from . import ranking, search_postgres, search_sqlite
 from .highlight import typo_limit
 from .models import SearchDoc
+from .ranking import Candidate
 from .text import fold, normalize, tokens, words
 
 MAX_TERMS = 16
@@ -80,7 +82,7 @@ class _Backend(Protocol):
         source: str,
         scope_ids: Collection[int] | None,
         limit: int,
-    ) -> list[tuple[int, int, float]]: ...
+    ) -> list[Candidate]: ...
     def optimize(self, cursor: CursorWrapper) -> None: ...
 
 
@@ -150,8 +152,10 @@ def search(
         return []
     limit = min(limit, MAX_LIMIT)
     accented = {word for word in tokens(query) if fold(word) != word}
-    window = max(limit, RERANK_WINDOW) if accented else limit
-    rows = _matches(terms, source=source, scope_ids=scope_ids, limit=window, using=using)
+    groups, found = _matches(
+        terms, source=source, scope_ids=scope_ids, limit=ranking.window(limit), using=using
+    )
+    rows = ranking.rank(groups, found)[: max(limit, RERANK_WINDOW) if accented else limit]
     exact = _holding(rows, accented, using=using) if accented else set()
     hits = [Hit(source_id, score, pk in exact) for pk, source_id, score in rows]
     hits.sort(key=lambda hit: (not hit.exact, -hit.score, -hit.source_id))
@@ -160,8 +164,9 @@ def search(
 
 def _matches(
     terms: list[str], *, source: str, scope_ids: Collection[int] | None, limit: int, using: str
-) -> list[tuple[int, int, float]]:
-    """The database's best matches, with typo variants for the words that need them.
+) -> tuple[list[list[str]], list[Candidate]]:
+    """The newest `limit` matches, with typo variants for the words that need them, and the
+    words (each with its variants) that found them.
 
     The words are tried as typed first: if that finds FEW documents or more, every word is
     held by at least FEW, so none would take variants and counting them is saved (a common
@@ -170,14 +175,17 @@ def _matches(
     backend = _backend(using)
     with connections[using].cursor() as cursor:
 
-        def match(groups: list[list[str]]) -> list[tuple[int, int, float]]:
+        def match(groups: list[list[str]]) -> list[Candidate]:
             return backend.match(cursor, groups, source=source, scope_ids=scope_ids, limit=limit)
 
-        rows = match([[term] for term in terms])
+        typed = [[term] for term in terms]
+        rows = match(typed)
         if len(rows) >= FEW:
-            return rows
+            return typed, rows
         groups = _with_variants(cursor, backend, terms)
-        return rows if all(len(group) == 1 for group in groups) else match(groups)
+        if all(len(group) == 1 for group in groups):
+            return typed, rows
+        return groups, match(groups)
 
 
 def typo_variants(term: str) -> dict[str, int]:

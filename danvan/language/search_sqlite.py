@@ -1,4 +1,5 @@
-"""The search index on SQLite: a contentless FTS5 table ranked by bm25.
+"""The search index on SQLite: a contentless FTS5 table; `ranking` orders what
+it finds.
 
 The FTS5 table holds only the index; the text lives in language_searchdoc. A contentless
 table cannot read the old text of a changed row, so every change is told to it here:
@@ -76,17 +77,16 @@ def match(
     source: str,
     scope_ids: Collection[int] | None,
     limit: int,
-) -> list[tuple[int, int, float]]:
-    """(SearchDoc id, source_id, score) of the documents holding a term of every group,
-    best first; the score is -bm25 (tags weigh nothing), so higher is better as on
-    PostgreSQL. Ties: the newer row first, then the higher source_id."""
+) -> list[tuple[int, int, str]]:
+    """(SearchDoc id, source_id, folded) of the newest `limit` documents holding a term of
+    every group, newest first: the index's own order, so nothing else is read."""
     sql = (
-        f"SELECT d.id, d.source_id, m.score FROM (SELECT rowid, -bm25({FTS}, 1.0, 0.0) AS score"  # noqa: S608
-        f" FROM {FTS} WHERE {FTS} MATCH %s ORDER BY score DESC, rowid DESC LIMIT %s) AS m"
-        " JOIN language_searchdoc d ON d.id = m.rowid ORDER BY m.score DESC, d.source_id DESC"
+        f"SELECT d.id, d.source_id, d.folded FROM (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"  # noqa: S608
+        " ORDER BY rowid DESC LIMIT %s) AS m JOIN language_searchdoc d ON d.id = m.rowid"
+        " ORDER BY d.id DESC"
     )
     cursor.execute(sql, [fts_query(groups, source=source, scope_ids=scope_ids), limit])
-    return [(int(pk), int(source_id), float(score)) for pk, source_id, score in cursor.fetchall()]
+    return [(int(pk), int(source_id), folded) for pk, source_id, folded in cursor.fetchall()]
 
 
 def fts_query(

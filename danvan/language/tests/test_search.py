@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test.utils import CaptureQueriesContext
 
+from danvan.language import ranking
 from danvan.language import search as search_module
 from danvan.language.highlight import edit_distance_within, highlight, is_typo_of, snippet
 from danvan.language.models import SearchDoc
@@ -256,6 +257,26 @@ class TestContract:
         verbs = {query["sql"].lstrip().split(None, 1)[0].upper() for query in queries}
         assert not verbs & {"INSERT", "UPDATE", "DELETE"}
         assert_index_consistent(using)
+
+    def test_the_words_as_a_phrase_rank_before_the_words_scattered(self, using):
+        index(using, 1, "Đơn", "Đề nghị giải phóng mặt bằng dự án đường")
+        index(using, 2, "Đơn", "Mặt đường hỏng; chưa giải quyết, xin phóng viên về bằng được")
+        index(using, 3, "Đơn", "Bằng lòng giải phóng mặt")
+        # 2 and 3 are newer and 3 is shorter, but only 1 holds the phrase.
+        hits = search("giai phong mat bang", source="case", scope_ids=None, using=using)
+        assert [hit.source_id for hit in hits] == [1, 3, 2]
+        assert hits[0].score > hits[1].score > hits[2].score
+
+    def test_a_common_word_ranks_the_newest_window_of_its_matches(self, using, monkeypatch):
+        monkeypatch.setattr(ranking, "WINDOW", 5)
+        for source_id in range(1, 21):
+            index(using, source_id, "Đơn", "Đường " * (21 - source_id) + "hỏng")
+        # The oldest letters say "đường" most often, but only the newest 5 are ranked.
+        hits = search("duong", source="case", scope_ids=None, limit=3, using=using)
+        assert [hit.source_id for hit in hits] == [16, 17, 18]
+        # A longer list ranks as many as it shows.
+        hits = search("duong", source="case", scope_ids=None, limit=8, using=using)
+        assert {hit.source_id for hit in hits} == set(range(13, 21))
 
     def test_results_are_hits_best_first(self, using):
         index_letters(using)
