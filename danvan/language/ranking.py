@@ -14,6 +14,7 @@ than the newest WINDOW is found by adding a word, a filter, or a date.
 """
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 WINDOW = 500  # newest matches ranked
@@ -34,17 +35,39 @@ def rank(groups: Sequence[Sequence[str]], docs: Sequence[Candidate]) -> list[Ran
     """`docs` best first: phrase tier, then relevance, then the newer document."""
     if not docs:
         return []
-    counters = [_counter(group) for group in groups]
-    phrase = _phrase(groups)
-    lengths = [len(_WORD.findall(folded)) for _, _, folded in docs]
+    # One pass over each text finds every query word (a pass per word, or another for the
+    # phrase, costs two to three times as much); each found word counts for its group.
+    group_of = {word: i for i, group in enumerate(groups) for word in _parts(group)}
+    finder = re.compile(r"\b(" + "|".join(_word(w) for w in group_of) + r")\b")
+    as_phrase = len(groups) > 1 and all(len(group) == 1 for group in groups)
+    lengths = [folded.count(" ") + folded.count("\n") + 1 for _, _, folded in docs]
     average = max(sum(lengths) / len(lengths), 1.0)
     ranked = []
     for (pk, source_id, folded), length in zip(docs, lengths, strict=True):
-        relevance = sum(_saturated(len(c.findall(folded)), length / average) for c in counters)
-        tier = PHRASE if phrase and phrase.search(folded) else 0.0
+        found = [
+            (group_of.get(_joined(m[1]), -1), m.start(), m.end()) for m in finder.finditer(folded)
+        ]
+        counts = Counter(group for group, _, _ in found)
+        relevance = sum(_saturated(counts[i], length / average) for i in range(len(groups)))
+        tier = PHRASE if as_phrase and _holds_phrase(found, len(groups), folded) else 0.0
         ranked.append((pk, source_id, score(tier, relevance)))
     ranked.sort(key=lambda row: (-row[2], -row[1]))
     return ranked
+
+
+def _holds_phrase(found: list[tuple[int, int, int]], size: int, text: str) -> bool:
+    """Whether the groups 0, 1, ... size-1 were found one after the other with nothing but
+    spaces and punctuation between them: the words as a phrase, as the tokenizer sees it."""
+    run, end = 0, 0
+    for group, start, stop in found:
+        if group == run and (run == 0 or not _WORD.search(text, end, start)):
+            run += 1
+        else:
+            run = 1 if group == 0 else 0
+        if run == size:
+            return True
+        end = stop
+    return False
 
 
 def score(tier: float, relevance: float) -> float:
@@ -57,18 +80,16 @@ def _saturated(count: int, relative_length: float) -> float:
     return count * (K1 + 1) / (count + K1 * (1 - B + B * relative_length)) if count else 0.0
 
 
-def _counter(group: Sequence[str]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(_word(term) for term in group) + r")\b")
+def _parts(group: Sequence[str]) -> list[str]:
+    """A group's words as the finder reports them: a number the tokenizer splits
+    ("1.200.000") by its parts joined with single spaces."""
+    return [" ".join(_WORD.findall(term)) or term for term in group]
 
 
-def _phrase(groups: Sequence[Sequence[str]]) -> re.Pattern[str] | None:
-    """The query as one phrase, when it has several words and none took typo variants
-    (those were typed wrong, so their order proves little)."""
-    if len(groups) < 2 or any(len(group) != 1 for group in groups):
-        return None
-    return re.compile(r"\b" + r"\W+".join(_word(group[0]) for group in groups) + r"\b")
+def _joined(found: str) -> str:
+    return " ".join(_WORD.findall(found)) if " " in found or not found.isalnum() else found
 
 
 def _word(term: str) -> str:
-    # A term the tokenizer reads as several ("1.200.000"): its parts with anything between.
+    # A term the tokenizer reads as several ("1 200 000"): its parts with anything between.
     return r"\W+".join(re.escape(part) for part in _WORD.findall(term)) or re.escape(term)

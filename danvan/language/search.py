@@ -21,6 +21,7 @@ How a query runs, the same on SQLite (FTS5) and PostgreSQL (tsvector):
    "hoà" is "hòa") come first. Ties go to the newer object (higher source_id).
 """
 
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import batched
@@ -34,8 +35,8 @@ from django.utils import timezone
 from . import ranking, search_postgres, search_sqlite
 from .highlight import typo_limit
 from .models import SearchDoc
-from .ranking import Candidate
-from .text import fold, normalize, tokens, words
+from .ranking import Candidate, Ranked
+from .text import fold, normalize, tokens
 
 MAX_TERMS = 16
 FEW = 3
@@ -244,14 +245,17 @@ def _best_variants(count: int, candidates: dict[str, int], known: dict[str, int]
     return usable[:MAX_VARIANTS]
 
 
-def _holding(rows: list[tuple[int, int, float]], accented: set[str], *, using: str) -> set[int]:
+def _holding(rows: list[Ranked], accented: set[str], *, using: str) -> set[int]:
     """The documents among `rows` that hold every word of `accented` as written."""
     docs = SearchDoc.objects.using(using).filter(pk__in=[pk for pk, _, _ in rows])
-    return {
-        pk
-        for pk, title, body in docs.values_list("pk", "title", "body")
-        if accented <= set(words(f"{title}\n{body}".lower()))
-    }
+    # A substring test first: most documents lack some accented word, and `in` is cheap.
+    patterns = [(word, re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])")) for word in accented]
+    held = set()
+    for pk, title, body in docs.values_list("pk", "title", "body"):
+        text = f"{title}\n{body}".lower()
+        if all(word in text and pattern.search(text) for word, pattern in patterns):
+            held.add(pk)
+    return held
 
 
 def _prepared(row: Row) -> _Doc:

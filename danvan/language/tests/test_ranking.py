@@ -34,3 +34,10 @@ def test_scores_stay_inside_their_tier():
 
 def test_nothing_to_rank():
     assert rank([["a"]], []) == []
+
+
+def test_the_words_in_order_with_another_between_are_no_phrase():
+    groups = [["mat"], ["bang"]]
+    texts = ["mat bang", "mat xanh bang bang bang"]
+    assert rank(groups, [(1, 1, texts[1]), (2, 2, texts[0])])[0][1] == 2
+    assert rank(groups, [(1, 1, texts[1])])[0][2] < PHRASE
