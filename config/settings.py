@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    "ninja",  # its Swagger UI files, served by us: the API docs page needs no CDN
     "danvan.core",
     "danvan.places",
     "danvan.rulebook",
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "danvan.language",
     "danvan.cases",
     "danvan.portal",
+    "danvan.api",
     "danvan.demo",
 ]
 
@@ -190,6 +192,10 @@ DANVAN_IDENTITY_KEYS = [k.strip() for k in env_str("DANVAN_IDENTITY_KEYS").split
 DANVAN_SMS_BACKEND = env_str("DANVAN_SMS_BACKEND", "danvan.core.sms.LogBackend")
 # Reminders to officers this many days before a deadline (0: on the day), once each.
 DANVAN_REMINDER_DAYS = [int(d) for d in env_list("DANVAN_REMINDER_DAYS", ["3", "1", "0"])]
+
+# Calls to the public API endpoints without a key, per client address (keys have their own
+# rate, set in the admin). Counted in Django's cache: per process unless CACHES is shared.
+DANVAN_API_RATE_ANONYMOUS = env_str("DANVAN_API_RATE_ANONYMOUS", "120/min")
 
 LOGGING = {
     "version": 1,

@@ -101,6 +101,9 @@ class Case(models.Model):
         related_name="cases",
     )
     address = models.CharField(_("place concerned"), max_length=250, blank=True)
+    # Where it is, when the sender's app knows (Open311 lat/long); WGS 84 degrees.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
     agency = models.ForeignKey(
         Agency, verbose_name=_("handling agency"), on_delete=models.PROTECT, related_name="cases"
     )

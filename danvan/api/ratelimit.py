@@ -1,0 +1,56 @@
+"""Fixed-window request limits per API key and per client address, in Django's cache.
+
+The embedded default cache is per process, so each server process counts on its own (the
+limit is per process there); production points CACHES at Redis and counts are shared.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from .errors import ApiError
+from .models import ApiKey
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    seconds: int
+
+
+def parse(text: str) -> Limit:
+    """`"120/min"`, `"10/s"`, `"1000/h"` or `"5000/day"`."""
+    count, _, unit = text.partition("/")
+    seconds = {"s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600, "hour": 3600, "day": 86400}
+    return Limit(int(count), seconds[unit.strip()])
+
+
+def check(bucket: str, ident: str, limit: Limit) -> None:
+    """Count one request of `ident`; ApiError("rate_limited") with Retry-After beyond it."""
+    now = time.time()
+    window = int(now // limit.seconds)
+    key = f"ratelimit:{bucket}:{ident}:{window}"
+    cache.add(key, 0, timeout=limit.seconds + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: this request opens a new window
+        cache.set(key, 1, timeout=limit.seconds + 1)
+        count = 1
+    if count > limit.count:
+        retry = max(1, int((window + 1) * limit.seconds - now + 0.999))
+        raise ApiError("rate_limited", retry_after=retry)
+
+
+def client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def check_request(request: HttpRequest, key: ApiKey | None) -> None:
+    """A key is limited by its own rate; a call without a key by its client address."""
+    if key is not None:
+        check("key", str(key.pk), Limit(key.rate_per_minute, 60))
+    else:
+        check("address", client_address(request), parse(settings.DANVAN_API_RATE_ANONYMOUS))
