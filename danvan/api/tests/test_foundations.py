@@ -186,3 +186,33 @@ class TestPublic:
     def test_a_location_is_shown_to_about_a_hundred_metres(self, db):
         case = letter_submit(letter(lat="20.656789", long="106.051234"), key=None)
         assert public_location(case) == (20.657, 106.051)
+
+
+class TestIssueCommand:
+    def test_prints_a_key_that_works_once_and_checks_its_arguments(self, agency):
+        from io import StringIO
+
+        from django.core.management import CommandError, call_command
+
+        out = StringIO()
+        call_command(
+            "issue_api_key", "--name", "1022", "--scope", "submit", "--rate", "30", stdout=out
+        )
+        key = key_authenticate(out.getvalue().strip())
+        assert key is not None
+        assert key.scopes == ["submit"]
+        assert key.rate_per_minute == 30
+        with pytest.raises(CommandError, match="need --agency"):
+            call_command("issue_api_key", "--name", "x", "--scope", "cases:read")
+        with pytest.raises(CommandError, match="no agency"):
+            call_command("issue_api_key", "--name", "x", "--scope", "cases:read", "--agency", "zz")
+        call_command(
+            "issue_api_key",
+            "--name",
+            "x",
+            "--scope",
+            "cases:read",
+            "--agency",
+            agency.code,
+            stdout=out,
+        )
