@@ -19,7 +19,7 @@ KINDS: dict[str, ErrorKind] = {
     "unknown_format": ErrorKind(404, _("Only the .xml and .json formats exist.")),
     "unknown_service": ErrorKind(404, _("There is no such service (topic).")),
     "jurisdiction_unknown": ErrorKind(404, _("This server does not serve that jurisdiction.")),
-    "api_key_missing": ErrorKind(400, _("An API key is required.")),
+    "api_key_missing": ErrorKind(401, _("An API key is required.")),
     "api_key_invalid": ErrorKind(403, _("The API key is not valid.")),
     "api_key_revoked": ErrorKind(403, _("The API key has been revoked.")),
     "scope_missing": ErrorKind(403, _("The API key may not do this.")),

@@ -44,6 +44,16 @@ class ApiKey(models.Model):
         editable=False,
         related_name="+",
     )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acting account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="api_key",
+        help_text=_("The account a case's history names when the key acts on a case."),
+    )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
 

@@ -77,7 +77,8 @@ def endpoint(*methods: str) -> Callable[[View], Callable[..., HttpResponse]]:
             try:
                 doc = view(_call(request, fmt, methods), **kwargs)
             except ApiError as error:
-                doc = error_doc(error)
+                # GeoReport v2: "403 - api_key was not provided or is invalid".
+                doc = error_doc(error, 403 if error.code == "api_key_missing" else None)
                 if error.code == "method_not_allowed":
                     doc.headers["Allow"] = ", ".join(methods)
             return render(doc, fmt)

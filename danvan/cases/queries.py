@@ -89,19 +89,31 @@ def case_queue(*, user: AnyUser, filters: QueueFilters, after: str | None = None
     The key is `<due date>.<id>`, or `none.<id>` in the part without a deadline.
     """
     cases = _filtered(user, filters).select_related("unit", "topic", "assignee", "agency")
+    dated_only = filters.overdue or filters.due_within is not None
+    return deadline_page(cases, after=after, size=PAGE_SIZE, dated_only=dated_only)
+
+
+def deadline_page(
+    cases: QuerySet[Case], *, after: str | None, size: int, dated_only: bool = False
+) -> Page:
+    """`size` of `cases` after the key `after`, in the queue's order (see case_queue); an
+    unreadable key starts from the first page (`page_key_valid` tells it apart)."""
     key = _parse_key(after)
     rows: list[Case] = []
     if key is None or key[0] is not None:
-        rows = list(_with_deadline(cases, key)[: PAGE_SIZE + 1])
-    dated_only = filters.overdue or filters.due_within is not None
-    if len(rows) <= PAGE_SIZE and not dated_only:
+        rows = list(_with_deadline(cases, key)[: size + 1])
+    if len(rows) <= size and not dated_only:
         before = key[1] if key and key[0] is None else None
-        rows.extend(_without_deadline(cases, before)[: PAGE_SIZE + 1 - len(rows)])
-    if len(rows) <= PAGE_SIZE:
+        rows.extend(_without_deadline(cases, before)[: size + 1 - len(rows)])
+    if len(rows) <= size:
         return Page(rows, None)
-    last = rows[PAGE_SIZE - 1]
+    last = rows[size - 1]
     due = last.due_on.isoformat() if last.due_on else NO_DEADLINE
-    return Page(rows[:PAGE_SIZE], f"{due}.{last.pk}")
+    return Page(rows[:size], f"{due}.{last.pk}")
+
+
+def page_key_valid(text: str) -> bool:
+    return _parse_key(text) is not None
 
 
 def _with_deadline(cases: QuerySet[Case], key: tuple[date | None, int] | None) -> QuerySet[Case]:

@@ -1,0 +1,179 @@
+"""The REST API's request and response shapes, as its OpenAPI document publishes them."""
+
+from datetime import date, datetime
+from typing import Literal, get_args
+
+from ninja import Field, Schema
+
+from danvan.cases.workflow import Kind, Status
+
+KindCode = Literal["feedback", "petition", "complaint", "denunciation"]
+StatusCode = Literal[
+    "received",
+    "classified",
+    "accepted",
+    "declined",
+    "forwarded",
+    "guided",
+    "in_progress",
+    "info_requested",
+    "extended",
+    "resolved",
+    "closed",
+]
+ActionCode = Literal[
+    "classify",
+    "accept",
+    "decline",
+    "forward",
+    "guide",
+    "start",
+    "request_info",
+    "receive_info",
+    "extend",
+    "resolve",
+    "close",
+]
+if set(get_args(KindCode)) != set(Kind.values) or set(get_args(StatusCode)) != set(Status.values):
+    raise ImportError("the API's kinds or statuses differ from the workflow's")
+
+
+class ErrorDetail(Schema):
+    code: str = Field(description="A stable code, e.g. invalid_input, not_found, rate_limited.")
+    message: str = Field(description="The message, in the caller's language (Vietnamese first).")
+    fields: dict[str, str] = Field(description="Field name -> what is wrong with it.")
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+class TopicOut(Schema):
+    code: str
+    name: str
+    parent_code: str | None
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    short_name: str
+
+
+class AgencyOut(Schema):
+    code: str
+    name: str
+    short_name: str
+    type: str
+
+
+class CaseIn(Schema):
+    """A letter, with the fields of the Open311 POST (a topic is a "service")."""
+
+    service_code: str = Field(
+        min_length=1, max_length=40, description="A topic code from GET /topics."
+    )
+    kind: Literal["feedback", "petition", "complaint"] | None = Field(
+        None, description="feedback (default), petition or complaint; denunciations: in person."
+    )
+    description: str = Field(min_length=1, max_length=10_000)
+    title: str | None = Field(None, max_length=200)
+    unit_code: str | None = Field(None, max_length=5, description="A commune code (GET /units).")
+    lat: float | None = Field(None, ge=-90, le=90)
+    long: float | None = Field(None, ge=-180, le=180)
+    address_string: str | None = Field(None, max_length=250)
+    name: str | None = Field(None, max_length=150)
+    phone: str | None = Field(None, max_length=20)
+    email: str | None = Field(None, max_length=254)
+    media_url: str | None = Field(None, max_length=500)
+
+
+class CaseCreatedOut(Schema):
+    tracking_code: str
+    status: StatusCode
+    status_label: str
+    due_on: date | None
+    received_at: datetime
+
+
+class EventOut(Schema):
+    action: str
+    label: str
+    at: datetime
+
+
+class StaffEventOut(EventOut):
+    note: str
+    is_public: bool
+
+
+class TrackOut(Schema):
+    tracking_code: str
+    status: StatusCode
+    status_label: str
+    kind: KindCode
+    kind_label: str
+    topic_code: str | None
+    topic: str | None
+    unit_code: str
+    unit: str
+    received_at: datetime
+    due_on: date | None
+    answer: str | None = Field(description="The answer, once the case is resolved.")
+    events: list[EventOut]
+
+
+class CaseItemOut(Schema):
+    id: int
+    tracking_code: str
+    kind: KindCode
+    status: StatusCode
+    status_label: str
+    title: str
+    topic_code: str | None
+    unit_code: str
+    received_at: datetime
+    due_on: date | None
+    assignee: str | None
+
+
+class CasePageOut(Schema):
+    cases: list[CaseItemOut]
+    next: str | None = Field(description="Pass as `after` for the next page; null at the end.")
+
+
+class SubmitterOut(Schema):
+    name: str
+    phone: str
+    email: str
+    address: str
+
+
+class CaseDetailOut(CaseItemOut):
+    content: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    channel: str
+    agency_code: str
+    anonymous: bool
+    identity_protected: bool = Field(
+        description="A denouncer's identity is sealed; the API never returns it."
+    )
+    submitter: SubmitterOut | None
+    answer: str
+    decline_reason: str
+    allowed_actions: list[str]
+    events: list[StaffEventOut]
+
+
+class ActionIn(Schema):
+    """What an action needs; fields an action does not use are ignored."""
+
+    note: str | None = Field(None, max_length=10_000)
+    answer: str | None = Field(None, max_length=20_000, description="resolve: the answer.")
+    reason: str | None = Field(None, max_length=20, description="decline: a decline reason.")
+    agency_code: str | None = Field(None, max_length=40, description="forward: the agency.")
+    variant: str | None = Field(None, max_length=30, description="accept/extend: complexity.")
+    kind: KindCode | None = Field(None, description="classify: the kind.")
+    topic_code: str | None = Field(None, max_length=40, description="classify: the topic.")
