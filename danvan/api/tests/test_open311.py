@@ -255,6 +255,15 @@ def test_post_files_a_letter_the_agency_sees_with_its_deadline(submit_key, demo_
     assert set(tok) == TOKEN_FIELDS
     assert tok == {"service_request_id": str(case.pk), "token": row["token"]}
 
+    # The same id through the REST API, for the agency's key; the citizen's code tracks it.
+    staff_key = key_issue(name="Phần mềm một cửa", agency=case.agency, scopes=["cases:read"])[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {staff_key}"}
+    detail = Client().get(f"/api/v1/staff/cases/{row['service_request_id']}", **auth).json()
+    assert (detail["id"], detail["due_on"]) == (case.pk, case.due_on.isoformat())
+    assert detail["channel"] == "api"
+    tracked = Client().get(f"/api/v1/cases/track/{case.tracking_code}").json()
+    assert tracked["status"] == "received"
+
 
 def test_post_accepts_multipart_and_the_attributes(submit_key):
     fields = letter_fields(api_key=submit_key)
