@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "danvan.documents",
     "danvan.language",
     "danvan.cases",
+    "danvan.reception",
+    "danvan.dialogues",
     "danvan.portal",
     "danvan.api",
     "danvan.demo",

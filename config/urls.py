@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("danvan.accounts.urls")),
     path("", include("danvan.api.urls")),
     path("", include("danvan.cases.urls")),
+    path("", include("danvan.reception.urls")),
+    path("", include("danvan.dialogues.urls")),
     path("", include("danvan.portal.urls")),
 ]
 
