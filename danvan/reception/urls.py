@@ -1,3 +1,14 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+app_name = "reception"
+urlpatterns = [
+    path("lich-tiep-cong-dan/", views.public_schedule, name="schedule"),
+    path("lich-tiep-cong-dan/<int:pk>/dat-lich/", views.book, name="book"),
+    path("staff/reception/", views.today, name="today"),
+    path("staff/reception/sessions/<int:pk>/status/", views.session_status, name="session-status"),
+    path("staff/reception/logbook/", views.logbook, name="logbook"),
+    path("staff/reception/logbook/new/", views.entry_new, name="entry-new"),
+    path("staff/reception/compliance/", views.compliance, name="compliance"),
+]

@@ -1,0 +1,181 @@
+"""What reception officers and citizens type, checked with Vietnamese messages."""
+
+import re
+from collections.abc import Collection
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from danvan.accounts.access import AnyUser, agency_ids_of
+from danvan.accounts.phone import normalize_phone
+from danvan.cases.access import ACTING_ROLES, visible_cases
+from danvan.cases.models import Case
+from danvan.cases.queries import case_by_tracking_code
+from danvan.cases.workflow import Kind
+from danvan.places.models import Agency, Unit
+
+from .models import ReceptionSession, RefusalGround, Route
+from .services import ReceptionError, check_group
+
+ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
+CONTENT_MAX, MATTER_MAX = 10_000, 1_000
+SESSION_DAYS_BACK = 7
+
+
+def _communes() -> Any:
+    return Unit.objects.filter(
+        level=Unit.Level.COMMUNE, valid_until__isnull=True,
+        parent__code=settings.DANVAN_PROVINCE_CODE, parent__valid_until__isnull=True,
+    ).order_by("name")  # fmt: skip
+
+
+class EntryForm(forms.Form):
+    """One row of the logbook (Form 03 of TT 04/2021), an accepted matter or a refusal."""
+
+    form_token = forms.CharField(widget=forms.HiddenInput)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    session = forms.ModelChoiceField(
+        label=_("Reception session"), queryset=ReceptionSession.objects.none(), required=False,
+        empty_label=_("Regular reception (no session)"),
+    )  # fmt: skip
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, widget=forms.RadioSelect)
+    content = forms.CharField(
+        label=_("Content"), max_length=CONTENT_MAX, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Commune or ward concerned"), queryset=Unit.objects.none(), required=False
+    )
+    name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    id_number = forms.CharField(label=_("ID number"), max_length=12, required=False)
+    address = forms.CharField(label=_("Address"), max_length=250, required=False)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
+    group_size = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=10_000,
+                                    initial=1)  # fmt: skip
+    representatives = forms.CharField(
+        label=_("Representatives (one name per line)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    earlier_handling = forms.CharField(
+        label=_("Authority that handled it before"), max_length=250, required=False
+    )
+    route = forms.ChoiceField(label=_("Handling route"), choices=Route.choices,
+                              widget=forms.RadioSelect)  # fmt: skip
+    refusal_ground = forms.ChoiceField(
+        label=_("Ground for refusal"), choices=[("", "—"), *RefusalGround.choices], required=False
+    )
+    existing_case = forms.CharField(
+        label=_("Tracking code of a letter already registered"), max_length=20, required=False,
+        help_text=_("Leave empty to register a new letter."),
+    )  # fmt: skip
+    result = forms.CharField(
+        label=_("Result, or the explanation of a refusal"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, user: AnyUser, agency_ids: Collection[int], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["agency"].queryset = Agency.objects.filter(pk__in=agency_ids)  # type: ignore[attr-defined]
+        today = timezone.localdate()
+        self.fields["session"].queryset = ReceptionSession.objects.filter(  # type: ignore[attr-defined]
+            agency_id__in=agency_ids, held_on__range=(today - timedelta(SESSION_DAYS_BACK), today)
+        ).select_related("agency")
+        self.fields["unit"].queryset = _communes()  # type: ignore[attr-defined]
+        self.fields["unit"].error_messages["invalid_choice"] = _(
+            "Please choose a commune or ward from the list."
+        )
+
+    def clean_id_number(self) -> str:
+        value: str = self.cleaned_data["id_number"].strip()
+        if value and not ID_NUMBER.match(value):
+            raise forms.ValidationError(_("An ID number has 9 or 12 digits."))
+        return value
+
+    def clean_phone(self) -> str:
+        value: str = self.cleaned_data["phone"].strip()
+        if not value:
+            return ""
+        return normalize_phone(value)
+
+    def clean_representatives(self) -> list[str]:
+        text: str = self.cleaned_data["representatives"]
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def clean_existing_case(self) -> Case | None:
+        code: str = self.cleaned_data["existing_case"].strip()
+        if not code:
+            return None
+        case = case_by_tracking_code(code)
+        acting = agency_ids_of(self.user, roles=ACTING_ROLES)
+        if (
+            case is None
+            or case.agency_id not in acting
+            or not visible_cases(self.user).filter(pk=case.pk).exists()
+        ):
+            raise forms.ValidationError(_("No letter of your agency has this tracking code."))
+        return case
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        refused = data.get("route") == Route.REFUSED
+        if refused:
+            self._clean_refusal(data)
+        else:
+            self._clean_accepted(data)
+        session = data.get("session")
+        if session and data.get("agency") and session.agency_id != data["agency"].pk:
+            self.add_error("session", _("This session belongs to another agency."))
+        if "group_size" in data and "representatives" in data:
+            try:
+                check_group(data["group_size"], data["representatives"])
+            except ReceptionError as error:
+                self.add_error("representatives", str(error))
+        return data
+
+    def _clean_refusal(self, data: dict[str, Any]) -> None:
+        if not data.get("refusal_ground"):
+            self.add_error("refusal_ground", _("Choose the ground for refusal in the law."))
+        if not data.get("result", "").strip():
+            self.add_error("result", _("Explain to the citizen why they were refused."))
+        if data.get("existing_case"):
+            self.add_error("existing_case", _("A refused visit is not linked to a letter."))
+
+    def _clean_accepted(self, data: dict[str, Any]) -> None:
+        if data.get("refusal_ground"):
+            self.add_error("refusal_ground", _("A ground for refusal is only for a refusal."))
+        if data.get("existing_case"):
+            return
+        if not data.get("name", "").strip():
+            self.add_error("name", _("Please enter the citizen's full name."))
+        if not data.get("unit"):
+            self.add_error("unit", _("Choose the commune or ward the matter concerns."))
+
+
+class BookingForm(forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=150,
+                           error_messages={"required": _("Please enter your full name.")})  # fmt: skip
+    phone = forms.CharField(
+        label=_("Mobile number"), max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"required": _("Please enter your mobile number.")},
+    )  # fmt: skip
+    matter = forms.CharField(
+        label=_("Your matter, in a few lines"), max_length=MATTER_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Please write your matter in a few lines.")},
+    )  # fmt: skip
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+
+class SessionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=[("held", _("Held")), ("cancelled", _("Cancelled"))])
+    conclusion = forms.CharField(label=_("Conclusions"), required=False, widget=forms.Textarea)

@@ -1,0 +1,142 @@
+"""Reads for reception: the day's sessions, the logbook (key-paginated), the published
+schedule and compliance with the legal minimum frequencies."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from .models import ReceptionEntry, ReceptionSchedule, ReceptionSession, SessionKind, SessionStatus
+from .rules import Period, minimum_for
+from .schedule import periods_started
+
+LOG_PAGE_SIZE = 25
+PUBLIC_DAYS_AHEAD = 92
+
+
+def sessions_on(*, agency_ids: Collection[int], day: date) -> list[ReceptionSession]:
+    """The day's sessions of the agencies, each with its bookings."""
+    return list(
+        ReceptionSession.objects.filter(agency_id__in=agency_ids, held_on=day)
+        .select_related("agency", "leader", "deputy")
+        .prefetch_related("bookings")
+        .order_by("held_on", "id")
+    )
+
+
+def upcoming_sessions(*, days: int = PUBLIC_DAYS_AHEAD) -> QuerySet[ReceptionSession]:
+    """What the citizen site publishes: planned sessions from tomorrow on, with free slots."""
+    today = timezone.localdate()
+    return (
+        ReceptionSession.objects.filter(
+            status=SessionStatus.PLANNED, held_on__gt=today, held_on__lte=today + timedelta(days)
+        )
+        .select_related("agency", "leader", "deputy")
+        .annotate(booked=Count("bookings"))
+        .annotate(slots_left=F("capacity") - F("booked"))
+        .order_by("held_on", "agency__name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class LogPage:
+    entries: list[ReceptionEntry]
+    next_key: str | None
+
+
+def logbook_page(*, agency_ids: Collection[int], after: str | None = None) -> LogPage:
+    """Newest entries first, LOG_PAGE_SIZE at a time after the key `<date>.<id>`."""
+    entries = (
+        ReceptionEntry.objects.filter(agency_id__in=agency_ids)
+        .select_related("case", "session", "recorded_by")
+        .order_by("-received_on", "-id")
+    )
+    key = _parse_key(after)
+    if key is not None:
+        day, pk = key
+        entries = entries.filter(received_on__lte=day).filter(Q(received_on__lt=day) | Q(id__lt=pk))
+    rows = list(entries[: LOG_PAGE_SIZE + 1])
+    if len(rows) <= LOG_PAGE_SIZE:
+        return LogPage(rows, None)
+    last = rows[LOG_PAGE_SIZE - 1]
+    return LogPage(rows[:LOG_PAGE_SIZE], f"{last.received_on.isoformat()}.{last.pk}")
+
+
+def _parse_key(text: str | None) -> tuple[date, int] | None:
+    try:
+        day, pk = (text or "").split(".")
+        return date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    leader_name: str
+    agency_name: str
+    legal_basis: str
+    required: int  # reception days the law required in the period (up to today)
+    held: int  # days held, periodic or make-up (a deputy counts before 2026-07-01)
+    held_ad_hoc: int  # of which ad hoc
+    to_reschedule: int
+
+    @property
+    def missing(self) -> int:
+        return max(self.required - self.held, 0)
+
+
+def period_bounds(*, year: int, month: int | None) -> tuple[date, date]:
+    if month is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    return date(year, month, 1), nxt - timedelta(days=1)
+
+
+def compliance(
+    *, year: int, month: int | None = None, agency_ids: Collection[int] | None = None
+) -> list[ComplianceRow]:
+    """Days required vs. held, per schedule (a leader in an agency), for a month or a year.
+
+    Required days count the weeks or months that began in the period, within the schedule's
+    dates, and no later than today: a month in progress owes only the weeks begun so far.
+    """
+    start, end = period_bounds(year=year, month=month)
+    end = min(end, timezone.localdate())
+    schedules = (
+        ReceptionSchedule.objects.select_related("leader", "agency")
+        .filter(starts_on__lte=end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+    )
+    if agency_ids is not None:
+        schedules = schedules.filter(agency_id__in=agency_ids)
+    counts = _session_counts(start, end)
+    rows = []
+    for schedule in schedules.order_by("agency__name", "leader__full_name", "id"):
+        rule = minimum_for(schedule.leader_role, on=max(start, schedule.starts_on))
+        first, last = max(start, schedule.starts_on), min(end, schedule.ends_on or end)
+        n = counts.get((schedule.agency_id, schedule.leader_id), {})
+        rows.append(ComplianceRow(
+            leader_name=schedule.leader.full_name, agency_name=schedule.agency.name,
+            legal_basis=rule.legal_basis,
+            required=rule.days * periods_started(period=Period(rule.period), start=first, end=last),
+            held=n.get("held", 0), held_ad_hoc=n.get("ad_hoc", 0),
+            to_reschedule=n.get("to_reschedule", 0),
+        ))  # fmt: skip
+    return rows
+
+
+def _session_counts(start: date, end: date) -> dict[tuple[int, int], dict[str, Any]]:
+    """One grouped query: per (agency, leader), held, of which ad hoc, and to reschedule."""
+    rows = (
+        ReceptionSession.objects.filter(held_on__range=(start, end))
+        .values("agency_id", "leader_id")
+        .annotate(
+            held=Count("id", filter=Q(status=SessionStatus.HELD)),
+            ad_hoc=Count("id", filter=Q(status=SessionStatus.HELD, kind=SessionKind.AD_HOC)),
+            to_reschedule=Count("id", filter=Q(status=SessionStatus.TO_RESCHEDULE)),
+        )
+    )
+    return {(r["agency_id"], r["leader_id"]): dict(r) for r in rows}

@@ -1,0 +1,258 @@
+"""Every write of the reception app, each in one transaction. Inputs are already validated
+(forms.py); the legal checks that must hold whatever the caller are repeated here."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danvan.accounts.models import User
+from danvan.cases.models import Case, Channel
+from danvan.cases.services import case_submit
+from danvan.cases.workflow import Kind
+from danvan.places.models import Agency, Unit
+from danvan.rulebook.store import current_calendar
+
+from .models import (
+    Booking,
+    Frequency,
+    LeaderLeave,
+    ReceptionEntry,
+    ReceptionSchedule,
+    ReceptionSession,
+    RefusalGround,
+    Route,
+    SessionKind,
+    SessionStatus,
+)
+from .rules import Period, delegation_allowed, minimum_for, representatives_max
+from .schedule import chosen_days, planned_days
+
+
+class ReceptionError(Exception):
+    """A rule of the law or of the schedule forbids this; the message is for the person."""
+
+
+def schedule_create(
+    *, leader: User, leader_role: str, agency: Agency, frequency: str, starts_on: date,
+    place: str, weekday: int | None = None, day_of_month: int | None = None,
+    roll_forward: bool = True, ends_on: date | None = None,
+) -> ReceptionSchedule:  # fmt: skip
+    """A schedule no looser than the legal minimum for the leader's office on `starts_on`."""
+    minimum = minimum_for(leader_role, on=starts_on)
+    if minimum.period == Period.WEEK and frequency != Frequency.WEEKLY:
+        raise ReceptionError(
+            _("The law requires this leader to receive citizens every week (%(basis)s).")
+            % {"basis": minimum.legal_basis}
+        )
+    schedule = ReceptionSchedule(
+        leader=leader, leader_role=leader_role, agency=agency, frequency=frequency,
+        weekday=weekday if frequency == Frequency.WEEKLY else None,
+        day_of_month=day_of_month if frequency == Frequency.MONTHLY else None,
+        roll_forward=roll_forward, place=place, starts_on=starts_on, ends_on=ends_on,
+    )  # fmt: skip
+    schedule.full_clean()
+    schedule.save()
+    return schedule
+
+
+def leave_record(
+    *, leader: User, starts_on: date, ends_on: date, deputy: User | None = None, reason: str = ""
+) -> LeaderLeave:
+    """Record a leader's absence and re-plan the planned sessions it covers."""
+    with transaction.atomic():
+        leave = LeaderLeave.objects.create(
+            leader=leader, starts_on=starts_on, ends_on=ends_on, deputy=deputy, reason=reason
+        )
+        sessions = ReceptionSession.objects.filter(
+            leader=leader,
+            held_on__range=(starts_on, ends_on),
+            status__in=[SessionStatus.PLANNED, SessionStatus.TO_RESCHEDULE],
+        )
+        for session in sessions:
+            _apply_leave(session, leave)
+            session.save(update_fields=["deputy", "status"])
+    return leave
+
+
+def _apply_leave(session: ReceptionSession, leave: LeaderLeave | None) -> None:
+    """A deputy stands in while the law allows it; from 2026-07-01 the leader makes it up."""
+    session.deputy = None
+    if leave is None:
+        session.status = SessionStatus.PLANNED
+    elif delegation_allowed(on=session.held_on) and leave.deputy_id is not None:
+        session.deputy_id = leave.deputy_id
+        session.status = SessionStatus.PLANNED
+    else:
+        session.status = SessionStatus.TO_RESCHEDULE
+
+
+def sessions_generate(*, schedule: ReceptionSchedule, until: date) -> list[ReceptionSession]:
+    """The schedule's periodic sessions up to `until`; rerunning creates nothing twice."""
+    end = min(until, schedule.ends_on) if schedule.ends_on else until
+    chosen = chosen_days(
+        period=Period(schedule.frequency), weekday=schedule.weekday,
+        day_of_month=schedule.day_of_month, start=schedule.starts_on, end=end,
+    )  # fmt: skip
+    planned = planned_days(chosen, calendar=current_calendar(), roll_forward=schedule.roll_forward)
+    existing = set(schedule.sessions.values_list("chosen_day", flat=True))
+    leaves = list(
+        LeaderLeave.objects.filter(leader_id=schedule.leader_id, ends_on__gte=schedule.starts_on)
+    )
+    created = []
+    with transaction.atomic():
+        for day in planned:
+            if day.chosen in existing:
+                continue
+            session = ReceptionSession(
+                schedule=schedule, agency_id=schedule.agency_id, leader_id=schedule.leader_id,
+                held_on=day.held_on, chosen_day=day.chosen, place=schedule.place,
+                kind=SessionKind.PERIODIC,
+            )  # fmt: skip
+            leave = next((lv for lv in leaves if lv.starts_on <= day.held_on <= lv.ends_on), None)
+            _apply_leave(session, leave)
+            session.save()
+            created.append(session)
+    return created
+
+
+def session_add_ad_hoc(
+    *, agency: Agency, leader: User, held_on: date, place: str, capacity: int = 20
+) -> ReceptionSession:
+    """An ad-hoc session (LTCD Art. 18(3)), or a leader's make-up day."""
+    return ReceptionSession.objects.create(
+        agency=agency, leader=leader, held_on=held_on, place=place, kind=SessionKind.AD_HOC,
+        capacity=capacity,
+    )  # fmt: skip
+
+
+def session_set_status(*, session: ReceptionSession, status: str, conclusion: str = "") -> None:
+    """Mark a session held or cancelled; only a planned session moves."""
+    if session.status != SessionStatus.PLANNED and status != SessionStatus.PLANNED:
+        raise ReceptionError(_("Only a planned session can be marked held or cancelled."))
+    if status == SessionStatus.HELD and session.held_on > timezone.localdate():
+        raise ReceptionError(_("A session cannot be marked held before its day."))
+    moved = ReceptionSession.objects.filter(pk=session.pk, status=session.status).update(
+        status=status, conclusion=conclusion or session.conclusion
+    )
+    if moved != 1:
+        raise ReceptionError(_("Another officer changed this session first. Please reload."))
+    session.status = status
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who came and what they said: the Form 03 columns an officer types."""
+
+    kind: str
+    content: str
+    name: str = ""
+    id_number: str = ""
+    address: str = ""
+    phone: str = ""
+    group_size: int = 1
+    representatives: list[str] = field(default_factory=list)
+    earlier_handling: str = ""
+    notes: str = ""
+
+
+def check_group(group_size: int, representatives: list[str]) -> None:
+    """NĐ 124/2020 Art. 6: 5–10 people appoint at most 2 representatives, 11 or more at most 5."""
+    most = representatives_max(group_size)
+    if most is None:
+        if len(representatives) > group_size:
+            raise ReceptionError(_("There are more representatives than people."))
+        return
+    if not representatives:
+        raise ReceptionError(
+            _("A group of %(size)s people must name its representatives.") % {"size": group_size}
+        )
+    if len(representatives) > most:
+        raise ReceptionError(
+            _("A group of %(size)s people may appoint at most %(most)s representatives "
+              "(Decree 124/2020, Art. 6); %(given)s were given.")
+            % {"size": group_size, "most": most, "given": len(representatives)}
+        )  # fmt: skip
+
+
+def _entry(
+    *, agency: Agency, session: ReceptionSession | None, received_on: date, visitor: Visitor,
+    by: User, **fields: Any,
+) -> ReceptionEntry:  # fmt: skip
+    secret = visitor.kind == Kind.DENUNCIATION  # the identity is sealed with the case
+    entry = ReceptionEntry(
+        agency=agency, session=session, received_on=received_on, kind=visitor.kind,
+        content=visitor.content.strip(), group_size=visitor.group_size,
+        representatives=[] if secret else visitor.representatives,
+        citizen_name="" if secret else visitor.name, id_number="" if secret else visitor.id_number,
+        address="" if secret else visitor.address, earlier_handling=visitor.earlier_handling,
+        notes=visitor.notes, recorded_by=by, **fields,
+    )  # fmt: skip
+    entry.save()
+    return entry
+
+
+def entry_record(
+    *, agency: Agency, by: User, visitor: Visitor, route: str, unit: Unit,
+    session: ReceptionSession | None = None, received_at: datetime | None = None,
+    existing_case: Case | None = None, result: str = "", idempotency_key: str | None = None,
+) -> ReceptionEntry:  # fmt: skip
+    """A logbook row whose matter enters the case queue: a new case, or one already open.
+
+    A new case gets its kind and deadline from `case_submit`, which seals a denouncer.
+    """
+    check_group(visitor.group_size, visitor.representatives)
+    received_at = received_at or timezone.now()
+    with transaction.atomic():
+        case = existing_case or case_submit(
+            kind=visitor.kind, title=_title(visitor.content), content=visitor.content, unit=unit,
+            name=visitor.name, phone=visitor.phone, address=visitor.address,
+            id_number=visitor.id_number, people_count=visitor.group_size,
+            channel=Channel.RECEPTION, received_at=received_at, by=by,
+            idempotency_key=idempotency_key,
+        )  # fmt: skip
+        return _entry(
+            agency=agency, session=session, received_on=timezone.localdate(received_at),
+            visitor=visitor, by=by, route=route, result=result, case=case,
+        )  # fmt: skip
+
+
+def entry_refuse(
+    *, agency: Agency, by: User, visitor: Visitor, ground: str, explanation: str,
+    session: ReceptionSession | None = None, received_on: date | None = None,
+) -> ReceptionEntry:  # fmt: skip
+    """A refusal on a ground of LTCD Art. 9, with the officer's explanation; no case."""
+    if ground not in RefusalGround.values:
+        raise ReceptionError(_("Choose one of the grounds for refusal in the law."))
+    if not explanation.strip():
+        raise ReceptionError(_("Explain why the citizen was refused."))
+    return _entry(
+        agency=agency, session=session, received_on=received_on or timezone.localdate(),
+        visitor=visitor, by=by, route=Route.REFUSED, refusal_ground=ground,
+        result=explanation.strip(),
+    )  # fmt: skip
+
+
+def _title(content: str) -> str:
+    first = " ".join(content.split())
+    return first if len(first) <= 80 else first[:79].rstrip() + "…"
+
+
+def booking_create(
+    *, session: ReceptionSession, name: str, phone: str, matter: str, citizen: User | None = None
+) -> Booking:
+    """A slot at an upcoming planned session that still has room."""
+    with transaction.atomic():
+        locked = ReceptionSession.objects.select_for_update().get(pk=session.pk)
+        if locked.held_on <= timezone.localdate() or locked.status != SessionStatus.PLANNED:
+            raise ReceptionError(_("This session is no longer open for booking."))
+        if locked.bookings.count() >= locked.capacity:
+            raise ReceptionError(_("This session is fully booked. Please choose another day."))
+        if locked.bookings.filter(phone=phone).exists():
+            raise ReceptionError(_("This phone number has already booked this session."))
+        return Booking.objects.create(
+            session=locked, name=name.strip(), phone=phone, matter=matter.strip(), citizen=citizen
+        )
