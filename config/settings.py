@@ -195,6 +195,11 @@ DANVAN_SMS_BACKEND = env_str("DANVAN_SMS_BACKEND", "danvan.core.sms.LogBackend")
 # Reminders to officers this many days before a deadline (0: on the day), once each.
 DANVAN_REMINDER_DAYS = [int(d) for d in env_list("DANVAN_REMINDER_DAYS", ["3", "1", "0"])]
 
+# Reminders to a commitment's owner agency this many days before its due date, once each.
+DANVAN_COMMITMENT_REMINDER_DAYS = [
+    int(d) for d in env_list("DANVAN_COMMITMENT_REMINDER_DAYS", ["7", "1", "0"])
+]
+
 # Calls to the public API endpoints without a key, per client address (keys have their own
 # rate, set in the admin). Counted in Django's cache: per process unless CACHES is shared.
 DANVAN_API_RATE_ANONYMOUS = env_str("DANVAN_API_RATE_ANONYMOUS", "120/min")

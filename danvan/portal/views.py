@@ -4,13 +4,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from danvan.accounts.access import agency_ids_of, can_open_staff_home, memberships_of, roles_of
 from danvan.accounts.roles import Role
 from danvan.cases.access import ACTING_ROLES
 from danvan.cases.hotspots import current_hot_issues
+from danvan.dialogues.queries import staff_home_dialogues, staff_home_overdue
 from danvan.places.queries import successors_in_force, unit_search
+from danvan.reception.queries import sessions_on
 
 
 @require_GET
@@ -35,11 +38,15 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     # Hot issues: of the officer's agencies, or everywhere for auditors and supervisors.
     everywhere = bool(roles & {Role.AUDITOR, Role.SUPERVISOR})
-    agencies = None if everywhere else agency_ids_of(request.user, roles=ACTING_ROLES)
+    acting = agency_ids_of(request.user, roles=ACTING_ROLES)
+    agencies = None if everywhere else acting
     context = {
         "roles": sorted(roles, key=str),
         "memberships": memberships_of(request.user),
         "hot_issues": current_hot_issues(agency_ids=agencies),
+        "sessions_today": sessions_on(agency_ids=acting, day=timezone.localdate()),
+        "dialogues": staff_home_dialogues(agency_ids=acting),
+        "overdue_commitments": staff_home_overdue(agency_ids=acting),
     }
     return render(request, "portal/staff_home.html", context)
 

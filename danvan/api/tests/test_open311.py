@@ -257,8 +257,8 @@ def test_post_files_a_letter_the_agency_sees_with_its_deadline(submit_key, demo_
 
     # The same id through the REST API, for the agency's key; the citizen's code tracks it.
     staff_key = key_issue(name="Phần mềm một cửa", agency=case.agency, scopes=["cases:read"])[1]
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {staff_key}"}
-    detail = Client().get(f"/api/v1/staff/cases/{row['service_request_id']}", **auth).json()
+    auth = {"Authorization": f"Bearer {staff_key}"}
+    detail = Client().get(f"/api/v1/staff/cases/{row['service_request_id']}", headers=auth).json()
     assert (detail["id"], detail["due_on"]) == (case.pk, case.due_on.isoformat())
     assert detail["channel"] == "api"
     tracked = Client().get(f"/api/v1/cases/track/{case.tracking_code}").json()

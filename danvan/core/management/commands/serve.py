@@ -45,6 +45,7 @@ class Command(BaseCommand):
         # Periodic commands, each safe to run on every machine and to repeat.
         sweepers = [
             _Sweeper("sweep_deadlines", minutes * 60),
+            _Sweeper("remind_commitments", minutes * 60),
             _Sweeper("detect_hot_issues", 3600 if minutes > 0 else 0),
             _Sweeper("train_suggesters", 24 * 3600 if minutes > 0 else 0),
         ]
@@ -77,7 +78,7 @@ class _Sweeper:
         if self.every <= 0 or time.monotonic() < self.next_at:
             return
         if self.child is None or self.child.poll() is not None:
-            self.child = subprocess.Popen([sys.executable, "manage.py", "sweep_deadlines"])
+            self.child = subprocess.Popen([sys.executable, "manage.py", self.command])  # noqa: S603
         self.next_at = time.monotonic() + self.every
 
     def running(self) -> list[subprocess.Popen[bytes]]:

@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 
 from danvan.accounts.models import User
 from danvan.demo.cases import demo_cases_load
+from danvan.demo.dialogues import demo_dialogues_load
+from danvan.demo.reception import demo_reception_load
 from danvan.demo.services import DEMO_EMAIL_DOMAIN, PROVINCE_CODE, demo_load, demo_password
 from danvan.places.models import Unit
 
@@ -34,3 +36,8 @@ class Command(BaseCommand):
             ),
         )
         self.stdout.write(f"demo letters_created={letters}")
+        reception = demo_reception_load()
+        self.stdout.write(
+            f"demo reception_schedules={reception.schedules} sessions={reception.sessions}"
+        )
+        self.stdout.write(f"demo dialogues_created={demo_dialogues_load()}")

@@ -1,0 +1,14 @@
+from unittest import mock
+
+from danvan.core.management.commands import serve
+
+
+def test_each_periodic_job_runs_its_own_command_once_until_it_ends():
+    with mock.patch.object(serve.subprocess, "Popen") as popen:
+        popen.return_value.poll.return_value = None  # still running
+        sweeper = serve._Sweeper("remind_commitments", 60)
+        sweeper.tick()
+        sweeper.next_at = 0  # due again, but the first run has not ended
+        sweeper.tick()
+    assert popen.call_count == 1
+    assert popen.call_args.args[0][-1] == "remind_commitments"

@@ -1,0 +1,165 @@
+"""Reads for dialogues and commitments: public pages, the organiser's page, owners' lists."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from danvan.accounts.access import AnyUser
+from danvan.language import similarity
+from danvan.places.models import Unit
+
+from .access import owned_commitments
+from .models import (
+    Commitment,
+    CommitmentStatus,
+    CommitmentUpdate,
+    Dialogue,
+    Question,
+    Status,
+)
+
+PAGE_SIZE = 25
+DONE_KEY = "done"
+# Above this similarity two questions are proposed as one group. Questions are short, so
+# the same matter in other words scores lower than two copies of a letter (0.59+), while
+# unrelated texts stay under 0.19 (see danvan.language.similarity).
+GROUP_THRESHOLD = 0.3
+
+
+def public_dialogues() -> QuerySet[Dialogue]:
+    return Dialogue.objects.select_related("organiser", "unit").order_by("-starts_at", "-id")
+
+
+def dialogue_public(pk: int) -> Dialogue | None:
+    return (
+        Dialogue.objects.select_related("organiser", "chair", "unit")
+        .prefetch_related("agencies")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def dialogue_questions(*, dialogue: Dialogue) -> list[Question]:
+    """Every question, most votes first; hidden ones stay listed with the reason."""
+    return list(
+        dialogue.questions.select_related("answered_by", "answered_agency", "group").order_by(
+            "-votes", "id"
+        )
+    )
+
+
+def question_groups_propose(
+    *, questions: list[Question], threshold: float = GROUP_THRESHOLD
+) -> list[list[Question]]:
+    """Groups of similar ungrouped, visible questions (pairs above `threshold`, joined
+    transitively); the organiser confirms or ignores each proposal."""
+    candidates = [q for q in questions if q.group_id is None and not q.is_hidden]
+    profiles = [similarity.profile(q.text) for q in candidates]
+    parent = list(range(len(candidates)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(candidates)):
+        for j in range(i + 1, len(candidates)):
+            if similarity.compare(profiles[i], profiles[j]) >= threshold:
+                parent[root(j)] = root(i)
+    groups: dict[int, list[Question]] = {}
+    for i, question in enumerate(candidates):
+        groups.setdefault(root(i), []).append(question)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def _with_progress(commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    updates = CommitmentUpdate.objects.select_related("by").prefetch_related("files")
+    return commitments.select_related("owner", "dialogue", "case").prefetch_related(
+        Prefetch("updates", queryset=updates)
+    )
+
+
+def dialogue_commitments(*, dialogue: Dialogue) -> list[Commitment]:
+    return list(_with_progress(dialogue.commitments.order_by("due_on", "id")))
+
+
+def unit_commitments(*, unit: Unit) -> list[Commitment]:
+    """Commitments made at the dialogues organised in a unit, not done first."""
+    commitments = Commitment.objects.filter(dialogue__unit=unit)
+    rows = list(_with_progress(commitments.order_by("due_on", "id")))
+    return sorted(rows, key=lambda c: c.status == CommitmentStatus.DONE)
+
+
+def commune_by_code(code: str) -> Unit | None:
+    return (
+        Unit.objects.filter(code=code, valid_until__isnull=True).exclude(level="district").first()
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    commitments: list[Commitment]
+    next_key: str | None
+
+
+def owner_commitments_page(*, user: AnyUser, after: str | None = None) -> Page:
+    """The owner agency's commitments, PAGE_SIZE at a time: those not done by due date
+    (so the overdue ones come first), then those done, newest first. The key is
+    `<due date>.<id>`, or `done.<id>` in the second part; one index range each."""
+    base = owned_commitments(user).select_related("owner", "dialogue")
+    key = _parse_key(after)
+    rows: list[Commitment] = []
+    if key is None or key[0] is not None:
+        pending = base.exclude(status=CommitmentStatus.DONE).order_by("due_on", "id")
+        if key is not None and key[0] is not None:
+            due, pk = key
+            pending = pending.filter(due_on__gte=due).filter(Q(due_on__gt=due) | Q(id__gt=pk))
+        rows = list(pending[: PAGE_SIZE + 1])
+    if len(rows) <= PAGE_SIZE:
+        done = base.filter(status=CommitmentStatus.DONE).order_by("-id")
+        if key is not None and key[0] is None:
+            done = done.filter(id__lt=key[1])
+        rows.extend(done[: PAGE_SIZE + 1 - len(rows)])
+    if len(rows) <= PAGE_SIZE:
+        return Page(rows, None)
+    last = rows[PAGE_SIZE - 1]
+    prefix = DONE_KEY if last.status == CommitmentStatus.DONE else last.due_on.isoformat()
+    return Page(rows[:PAGE_SIZE], f"{prefix}.{last.pk}")
+
+
+def _parse_key(text: str | None) -> tuple[date | None, int] | None:
+    if not text:
+        return None
+    try:
+        due, pk = text.split(".")
+        return (None if due == DONE_KEY else date.fromisoformat(due)), int(pk)
+    except ValueError:
+        return None
+
+
+def overdue_count(commitments: list[Commitment]) -> int:
+    today = timezone.localdate()
+    return sum(c.is_overdue_on(today) for c in commitments)
+
+
+def staff_home_dialogues(*, agency_ids: Collection[int], limit: int = 5) -> list[Dialogue]:
+    """The coming dialogues the agencies organise or attend, soonest first."""
+    ids = list(agency_ids)
+    dialogues = Dialogue.objects.filter(
+        Q(organiser_id__in=ids) | Q(agencies__in=ids),
+        starts_at__gte=timezone.now(),
+        status__in=[Status.PLANNED, Status.OPEN],
+    )
+    return list(dialogues.distinct().select_related("organiser").order_by("starts_at")[:limit])
+
+
+def staff_home_overdue(*, agency_ids: Collection[int], limit: int = 10) -> list[Commitment]:
+    """The agencies' commitments past their due date and not done, most overdue first."""
+    overdue = Commitment.objects.filter(
+        owner_id__in=list(agency_ids), due_on__lt=timezone.localdate()
+    ).exclude(status=CommitmentStatus.DONE)
+    return list(overdue.select_related("dialogue", "owner").order_by("due_on", "id")[:limit])

@@ -1,0 +1,120 @@
+"""A dialogue in Chromium: a question from a phone, the minutes, a commitment kept with evidence."""
+
+import io
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL import Image
+
+from conftest import DEMO_PASSWORD
+from danvan.core.testing import serious_accessibility_violations
+
+pytestmark = pytest.mark.e2e
+PHONE = {"width": 360, "height": 740}
+DESK = {"width": 1280, "height": 800}
+QUESTION = "Khi nào sửa xong mương thoát nước tổ dân phố 3 bị lấp khi thi công đường?"
+PROMISE = "Nạo vét mương thoát nước tổ dân phố 3"
+
+
+def today():
+    return datetime.now(tz=ZoneInfo("Asia/Ho_Chi_Minh")).date()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def make(viewport):
+        context = browser.new_context(
+            viewport=viewport, locale="vi-VN", is_mobile=viewport == PHONE
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, base, login):
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email hoặc số điện thoại di động").fill(login)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").last.click()
+    page.wait_for_url(base + "/staff/")
+
+
+def organiser_opens_a_dialogue(page, base):
+    page.goto(base + "/staff/dialogues/new/")
+    page.locator("input[name=title]").fill("Đối thoại với hộ dân dự án đường vành đai 4")
+    page.locator("select[name=organiser]").select_option(index=1)
+    page.locator("select[name=chair]").select_option(label="Phạm Thị Dung")
+    page.locator("input[name=issue_group]").fill("Hộ dân bị ảnh hưởng giải phóng mặt bằng")
+    page.locator("input[name=day]").fill((today() + timedelta(days=7)).isoformat())
+    page.locator("input[name=time]").fill("08:00")
+    page.locator("input[name=place]").fill("Hội trường UBND phường Phố Hiến")
+    page.locator("form.stacked button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/staff/dialogues/\d+/$"))
+    page.locator("button[name=status][value=open]").click()
+    page.wait_for_url(re.compile(r".*/staff/dialogues/\d+/$"))
+    return int(page.url.rstrip("/").rsplit("/", 1)[1])
+
+
+def evidence(tmp_path):
+    path = tmp_path / "bien-ban-nghiem-thu.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), "teal").save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_a_question_from_a_phone_becomes_a_commitment_kept_with_evidence(
+    new_page, live_platform, tmp_path
+):
+    base = live_platform
+    secretary = new_page(DESK)
+    sign_in(secretary, base, "tiepdan@demo.danvan.vn")
+    pk = organiser_opens_a_dialogue(secretary, base)
+
+    citizen = new_page(PHONE)
+    citizen.goto(f"{base}/doi-thoai/{pk}/")
+    assert citizen.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    citizen.locator("textarea[name=text]").fill(QUESTION)
+    citizen.locator("#ask + .card button[type=submit]").click()
+    citizen.wait_for_url(f"{base}/doi-thoai/{pk}/")
+    assert QUESTION in citizen.content()
+    assert serious_accessibility_violations(citizen) == []
+
+    secretary.goto(f"{base}/staff/dialogues/{pk}/")
+    minutes = secretary.locator(f"form[action='/staff/dialogues/{pk}/minutes/']")
+    minutes.locator("select[name=question]").select_option(index=1)
+    minutes.locator("textarea[name=answer]").fill("Phường yêu cầu nhà thầu nạo vét trong tháng.")
+    minutes.locator("select[name=answered_by]").select_option(label="Phạm Thị Dung")
+    minutes.locator("select[name=agency]").select_option(index=1)
+    minutes.locator("input[name=promises]").check()
+    minutes.locator("textarea[name=commitment]").fill(PROMISE)
+    minutes.locator("select[name=owner]").select_option(label="Ủy ban nhân dân Phường Phố Hiến")
+    minutes.locator("input[name=due_on]").fill((today() + timedelta(days=20)).isoformat())
+    minutes.locator("button[type=submit]").click()
+    secretary.wait_for_url(f"{base}/staff/dialogues/{pk}/")
+    assert PROMISE in secretary.content()
+
+    owner = new_page(DESK)
+    sign_in(owner, base, "xuly@demo.danvan.vn")
+    owner.goto(base + "/staff/commitments/")
+    owner.get_by_role("link", name=PROMISE).click()
+    owner.wait_for_url(re.compile(r".*/staff/commitments/\d+/$"))
+    owner.locator("textarea[name=text]").fill("Đã nạo vét 400 m mương, nghiệm thu ngày hôm nay.")
+    owner.locator("input[name=evidence]").set_input_files(str(evidence(tmp_path)))
+    owner.locator("input[name=close]").check()
+    owner.locator("form.stacked button[type=submit]").click()
+    owner.wait_for_load_state()
+    assert "bien-ban-nghiem-thu.jpg" in owner.content()
+
+    citizen.goto(f"{base}/doi-thoai/{pk}/cam-ket/")
+    row = citizen.locator("tr", has_text=PROMISE)
+    assert "nghiệm thu" in row.inner_text()
+    assert "overdue" not in (row.get_attribute("class") or "")
