@@ -24,7 +24,8 @@ from .workflow import DeclineReason, Kind
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Kind of document -> type in its symbol (NĐ 30/2020 Phụ lục III): TB notice, PC slip.
 SYMBOL_TYPE = {DocumentKind.ACCEPTANCE_NOTICE: "TB", DocumentKind.FORWARDING_SLIP: "PC",
-               DocumentKind.DECLINE_NOTICE: "TB", DocumentKind.ANSWER: ""}  # fmt: skip
+               DocumentKind.DECLINE_NOTICE: "TB", DocumentKind.ANSWER: "",
+               DocumentKind.CONCLUSION_NOTICE: "TB"}  # fmt: skip
 KIND_LABEL = {Kind.FEEDBACK: "đơn phản ánh", Kind.PETITION: "đơn kiến nghị",
               Kind.COMPLAINT: "đơn khiếu nại", Kind.DENUNCIATION: "đơn tố cáo"}  # fmt: skip
 FILE_NAME = {DocumentKind.ACCEPTANCE_NOTICE: "thong-bao-thu-ly",
@@ -40,7 +41,7 @@ def case_document(
     """Render, number and keep the document; addressed to the citizen unless it is a slip."""
     today = timezone.localdate()
     with translation.override("vi"):  # a state document is in Vietnamese whoever clicks
-        context = {**_header(case.agency, kind, today), **_letter(case, kind, note, to)}
+        context = {**agency_header(case.agency, kind, today), **_letter(case, kind, note, to)}
     data = render_document(kind, context)
     clean = CleanFile(name=f"{FILE_NAME[DocumentKind(kind)]}-{case.tracking_code}.docx",
                       content_type=DOCX, data=data, sha256=hashlib.sha256(data).hexdigest(),
@@ -61,7 +62,9 @@ def _next_number(agency: Agency, year: int) -> int:
         return DocumentNumber.objects.get(agency=agency, year=year).last
 
 
-def _header(agency: Agency, kind: str, on: date) -> dict[str, Any]:
+def agency_header(agency: Agency, kind: str, on: date) -> dict[str, Any]:
+    """The NĐ 30/2020 header of `agency`'s next document of `kind`, numbered in its yearly
+    series (the number is taken: a document abandoned after this leaves a gap)."""
     abbreviation = _abbreviation(agency)
     kind_type = SYMBOL_TYPE[DocumentKind(kind)]
     return official_header(

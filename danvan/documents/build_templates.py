@@ -275,11 +275,25 @@ def answer(doc: DocumentObject) -> None:
     )
 
 
+def conclusion_notice(doc: DocumentObject) -> None:
+    title(doc, "THÔNG BÁO", "Kết luận tại buổi tiếp công dân ngày {{ session_date }}")
+    body(
+        doc,
+        "Ngày {{ session_date }}, tại {{ session_place }}, {{ leader }} đã chủ trì tiếp công "
+        "dân định kỳ theo quy định của Luật Tiếp công dân.",
+        "Sau khi nghe công dân trình bày và ý kiến của các cơ quan, đơn vị có liên quan, "
+        "{{ leader }} kết luận như sau:",
+        "{{ conclusion }}",
+        "{{ agency }} thông báo để các cơ quan, đơn vị và công dân có liên quan biết, thực hiện./.",
+    )
+
+
 KINDS: dict[str, tuple[str, Callable[[DocumentObject], None]]] = {
     "acceptance_notice": ("Thông báo thụ lý", acceptance_notice),
     "forwarding_slip": ("Phiếu chuyển đơn", forwarding_slip),
     "decline_notice": ("Thông báo không thụ lý", decline_notice),
     "answer": ("Văn bản trả lời, quyết định giải quyết", answer),
+    "conclusion_notice": ("Thông báo kết luận tiếp công dân", conclusion_notice),
 }
 
 

@@ -25,6 +25,7 @@ class DocumentKind(models.TextChoices):
     FORWARDING_SLIP = "forwarding_slip", _("Forwarding slip")  # Phiếu chuyển đơn
     DECLINE_NOTICE = "decline_notice", _("Decline notice")  # Thông báo không thụ lý
     ANSWER = "answer", _("Answer or decision")  # Văn bản trả lời / quyết định giải quyết
+    CONCLUSION_NOTICE = "conclusion_notice", _("Reception conclusion notice")  # TB kết luận
 
 
 # Every document has the NĐ 30/2020 header (`official_header` builds it) and closing block.
@@ -37,6 +38,15 @@ FIELDS: dict[str, list[str]] = {
     DocumentKind.FORWARDING_SLIP: [*HEADER, *_LETTER, "legal_basis", *CLOSING],
     DocumentKind.DECLINE_NOTICE: [*HEADER, *_LETTER, "legal_basis", "reason", *CLOSING],
     DocumentKind.ANSWER: [*HEADER, "title", *_LETTER, "legal_basis", "answer", *CLOSING],
+    # After a reception session chaired by the head (TT 04/2021): what the head concluded.
+    DocumentKind.CONCLUSION_NOTICE: [
+        *HEADER,
+        "leader",
+        "session_date",
+        "session_place",
+        "conclusion",
+        *CLOSING,
+    ],
 }
 
 # Values an uploaded template is tried with before it is accepted.
@@ -60,6 +70,10 @@ SAMPLE: dict[str, object] = {
     "deadline": date(2026, 12, 21),
     "reason": "Đơn không ghi rõ họ tên, địa chỉ của người gửi.",
     "answer": "Đoạn thứ nhất.\nĐoạn thứ hai.",
+    "leader": "Chủ tịch Ủy ban nhân dân phường Phố Hiến Phạm Thị Dung",
+    "session_date": date(2026, 11, 20),
+    "session_place": "Trụ sở tiếp công dân phường Phố Hiến",
+    "conclusion": "Giao Phòng Kinh tế kiểm tra, báo cáo trước ngày 30/11/2026.",
     "recipients": ["Như trên;", "Lưu: VT."],
     "signer_title": "TM. Ủy ban nhân dân\nChủ tịch",
     "signer_name": "Phạm Thị Dung",

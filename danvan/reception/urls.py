@@ -8,6 +8,11 @@ urlpatterns = [
     path("lich-tiep-cong-dan/<int:pk>/dat-lich/", views.book, name="book"),
     path("staff/reception/", views.today, name="today"),
     path("staff/reception/sessions/<int:pk>/status/", views.session_status, name="session-status"),
+    path(
+        "staff/reception/sessions/<int:pk>/thong-bao-ket-luan.docx",
+        views.conclusion_notice,
+        name="conclusion-notice",
+    ),
     path("staff/reception/logbook/", views.logbook, name="logbook"),
     path("staff/reception/logbook/new/", views.entry_new, name="entry-new"),
     path("staff/reception/compliance/", views.compliance, name="compliance"),

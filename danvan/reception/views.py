@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts.models import User
+from danvan.cases.documents import DOCX
 from danvan.cases.models import Case
 
-from . import forms, queries, services
+from . import documents, forms, queries, services
 from .access import compliance_scope, get_session_for_user, require_logbook
 from .models import ReceptionEntry, Route
 from .services import ReceptionError, Visitor
@@ -82,6 +83,23 @@ def session_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose whether the session was held or cancelled."))
     return redirect(f"{reverse('reception:today')}?day={session.held_on.isoformat()}")
+
+
+@require_GET
+@login_required
+def conclusion_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session's conclusion notice to download, numbered anew at each download."""
+    session = get_session_for_user(request.user, pk)
+    try:
+        data = documents.conclusion_notice(session=session)
+    except ReceptionError as error:
+        messages.error(request, str(error))
+        return redirect(f"{reverse('reception:today')}?day={session.held_on.isoformat()}")
+    response = HttpResponse(data, content_type=DOCX)
+    name = f"thong-bao-ket-luan-{session.held_on.isoformat()}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

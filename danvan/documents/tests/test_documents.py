@@ -75,8 +75,29 @@ def docx_with(*lines):
     return out.getvalue()
 
 
+LETTER_KINDS = [kind for kind in DocumentKind.values if kind != DocumentKind.CONCLUSION_NOTICE]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("kind", DocumentKind.values)
+def test_the_conclusion_notice_renders_the_heads_conclusions():
+    values = {
+        "leader": "Chủ tịch Ủy ban nhân dân phường Phố Hiến Phạm Thị Dung",
+        "session_date": date(2026, 11, 20),
+        "session_place": "Trụ sở tiếp công dân phường Phố Hiến",
+        "conclusion": "Giao Công an phường kiểm tra.\nBáo cáo trước ngày 30/11/2026.",
+    }
+    texts = paragraphs(render_document("conclusion_notice", context("conclusion_notice", **values)))
+    body = "\n".join(texts)
+    assert "THÔNG BÁO" in texts
+    assert "Kết luận tại buổi tiếp công dân ngày 20/11/2026" in texts
+    assert "Số: 12/TB-UBND" in texts
+    assert "Giao Công an phường kiểm tra." in texts  # each line its own paragraph
+    assert "Báo cáo trước ngày 30/11/2026." in texts
+    assert "Trụ sở tiếp công dân phường Phố Hiến" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", LETTER_KINDS)
 def test_each_kind_renders_in_the_official_format(kind):
     texts = paragraphs(render_document(kind, context(kind)))
     for expected in [

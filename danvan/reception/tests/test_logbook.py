@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from danvan.accounts.roles import Role
 from danvan.cases import deadlines
@@ -154,3 +155,38 @@ def test_the_logbook_is_key_paginated_in_a_fixed_number_of_queries(
     assert len(second.entries) == 5
     assert second.next_key is None
     assert {e.pk for e in first.entries}.isdisjoint(e.pk for e in second.entries)
+
+
+class TestConclusionNotice:
+    def _held_session(self, head, *, conclusion):
+        from danvan.reception.models import ReceptionSession, SessionKind, SessionStatus
+
+        agency = head.memberships.filter(role="head").first().agency
+        return ReceptionSession.objects.create(
+            agency=agency, leader=head, held_on=date(2026, 11, 20), place="Trụ sở UBND",
+            kind=SessionKind.AD_HOC, status=SessionStatus.HELD, conclusion=conclusion,
+        )  # fmt: skip
+
+    def test_a_session_the_head_chaired_gets_its_numbered_notice(self, demo_user, client_as):
+        from io import BytesIO
+
+        from docx import Document
+
+        head = demo_user(Role.HEAD)
+        session = self._held_session(head, conclusion="Giao Công an phường kiểm tra trong 10 ngày.")
+        url = reverse("reception:conclusion-notice", args=[session.pk])
+        response = client_as(Role.RECEPTION_OFFICER).get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        text = "\n".join(p.text for p in Document(BytesIO(response.content)).paragraphs)
+        assert "Giao Công an phường kiểm tra trong 10 ngày." in text
+        assert "20/11/2026" in text
+        assert head.full_name in text
+
+    def test_no_notice_without_conclusions_or_for_another_agency(self, demo_user, client_as):
+        head = demo_user(Role.HEAD)
+        session = self._held_session(head, conclusion="")
+        url = reverse("reception:conclusion-notice", args=[session.pk])
+        response = client_as(Role.RECEPTION_OFFICER).get(url)
+        assert response.status_code == 302  # back to the day's list, with the reason
+        assert client_as(Role.CITIZEN).get(url).status_code in (403, 404)
