@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import time_machine
@@ -80,3 +81,22 @@ def browser() -> Iterator[object]:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with chromium() as browser:
         yield browser
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Any]:
+    """`new_page({"width": 360, "height": 740})`: a page in a fresh browser context, in
+    Vietnamese, as a phone when narrower than 600 px; the contexts close after the test."""
+    contexts: list[Any] = []
+
+    def make(viewport: dict[str, int]) -> Any:
+        context = browser.new_context(
+            viewport=viewport, locale="vi-VN", is_mobile=viewport["width"] < 600
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

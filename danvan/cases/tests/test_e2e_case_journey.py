@@ -15,23 +15,6 @@ DESK = {"width": 1280, "height": 800}
 ANSWER = "Ủy ban đã kiểm tra hiện trường và điều chỉnh đơn giá bồi thường cho gia đình ông."
 
 
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def make(viewport):
-        context = browser.new_context(
-            viewport=viewport, locale="vi-VN", is_mobile=viewport == PHONE
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def photo(tmp_path):
     path = tmp_path / "hien-truong.jpg"
     buffer = io.BytesIO()

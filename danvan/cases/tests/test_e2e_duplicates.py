@@ -15,21 +15,6 @@ UNACCENTED = ("Xe tai cho dat cua cong trinh khu do thi moi chay qua duong lien 
               "vai dat cat, bui mu mit, o nhiem khong khi; de nghi kiem tra va yeu cau che chan.")  # fmt: skip
 
 
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def make(viewport):
-        context = browser.new_context(viewport=viewport, locale="vi-VN")
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def send(page, base, content, name, phone):
     page.goto(base + "/gui-don/")
     page.locator("input[name=kind][value=feedback]").check()

@@ -22,23 +22,6 @@ def today():
     return datetime.now(tz=ZoneInfo("Asia/Ho_Chi_Minh")).date()
 
 
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def make(viewport):
-        context = browser.new_context(
-            viewport=viewport, locale="vi-VN", is_mobile=viewport == PHONE
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def sign_in(page, base, login):
     page.goto(base + "/accounts/login/")
     page.get_by_label("Email hoặc số điện thoại di động").fill(login)
