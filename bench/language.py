@@ -306,23 +306,10 @@ def _new_case(letter: Letter) -> Any:
 
 
 def _scanned(case: Any, user: Any) -> int:
-    """How many letters `duplicate_candidates` scored: those sharing the most keys (at most
-    CANDIDATES_SCANNED) that the officer may see."""
-    from django.db.models import Count
+    """How many letters `duplicate_candidates` scored for the officer."""
+    from danvan.cases.duplicates import scanned_cases
 
-    from danvan.cases.access import visible_cases
-    from danvan.cases.duplicates import CANDIDATES_SCANNED
-    from danvan.cases.models import CaseFingerprint
-
-    keys = CaseFingerprint.objects.filter(case=case).values("key")
-    sharing = (
-        CaseFingerprint.objects.filter(key__in=keys)
-        .exclude(case_id=case.pk)
-        .values("case_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared")[:CANDIDATES_SCANNED]
-    )
-    return visible_cases(user).filter(pk__in=[row["case_id"] for row in sharing]).count()
+    return scanned_cases(case=case, user=user).count()
 
 
 def _delete_cases_after(pk: int) -> None:

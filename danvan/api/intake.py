@@ -13,7 +13,6 @@ import math
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +22,7 @@ from danvan.cases.services import case_submit
 from danvan.cases.workflow import Kind
 from danvan.language.text import fold
 from danvan.places.models import Unit
+from danvan.places.queries import served_communes
 
 from .errors import ApiError
 from .models import ApiKey
@@ -131,20 +131,8 @@ def _content(data: dict[str, Any]) -> str:
     return f"{data['description']}\n\n{_('Photo (link)')}: {data['media_url']}"
 
 
-def communes() -> list[Unit]:
-    """The province's communes in force."""
-    return list(
-        Unit.objects.filter(
-            level=Unit.Level.COMMUNE,
-            valid_until__isnull=True,
-            parent__code=settings.DANVAN_PROVINCE_CODE,
-            parent__valid_until__isnull=True,
-        )
-    )
-
-
 def unit_for(data: dict[str, Any]) -> Unit:
-    units = communes()
+    units = list(served_communes())
     if data.get("unit_code"):
         found = next((u for u in units if u.code == data["unit_code"]), None)
         if found is None:

@@ -25,11 +25,12 @@ from django.views.decorators.csrf import csrf_exempt
 
 from danvan.cases.models import Case, Topic
 from danvan.cases.workflow import Status
+from danvan.places.queries import served_communes
 
 from . import ratelimit
 from .access import key_from, require
 from .errors import ApiError
-from .intake import API_KINDS, communes, letter_submit
+from .intake import API_KINDS, letter_submit
 from .models import ApiKey, Scope
 from .open311_render import FORMATS, Doc, error_doc, render, stamp
 from .public import CLOSED, public_cases, public_location, public_text
@@ -173,7 +174,7 @@ def service_definition(call: Call, code: str) -> Doc:
     if not _topics().filter(code=code).exists():
         raise ApiError("unknown_service")
     kinds = [{"key": kind.value, "name": str(kind.label)} for kind in API_KINDS]
-    units = [{"key": unit.code, "name": unit.name} for unit in communes()]
+    units = [{"key": unit.code, "name": unit.name} for unit in served_communes()]
     attributes = [
         _attribute(1, "kind", "singlevaluelist", _("Kind of letter"), kinds),
         _attribute(2, "unit_code", "singlevaluelist", _("Commune or ward concerned"), units),

@@ -24,11 +24,12 @@ from danvan.cases.models import Case, CaseEvent, Topic
 from danvan.cases.queries import case_by_tracking_code, case_timeline
 from danvan.cases.workflow import Action, Kind, Status, allowed_actions
 from danvan.places.models import Agency
+from danvan.places.queries import served_communes
 
 from . import staff
 from .access import key_from, require
 from .errors import KINDS, ApiError
-from .intake import communes, letter_submit
+from .intake import letter_submit
 from .models import ApiKey, Scope
 from .public import public_text
 from .ratelimit import check_request
@@ -257,7 +258,7 @@ def topics(request: HttpRequest) -> list[dict[str, Any]]:
     auth=OPTIONAL,
 )
 def units(request: HttpRequest) -> list[dict[str, Any]]:
-    found = sorted(communes(), key=lambda u: u.code)
+    found = served_communes().order_by("code")
     return [{"code": u.code, "name": u.name, "short_name": u.short_name} for u in found]
 
 

@@ -8,7 +8,7 @@ answer given to the letter it joined. Public notes never reveal the other letter
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from danvan.accounts.access import AnyUser
@@ -47,8 +47,9 @@ def _signed(key: str) -> int:
     return int(key, 16) - (1 << 63)
 
 
-def duplicate_candidates(*, case: Case, user: AnyUser, limit: int = SHOWN) -> list[Candidate]:
-    """Earlier or later letters the officer may see, most similar first, with their score."""
+def scanned_cases(*, case: Case, user: AnyUser) -> QuerySet[Case]:
+    """The letters worth scoring against `case`: the CANDIDATES_SCANNED sharing the most
+    fingerprint keys with it, of those `user` may see."""
     keys = CaseFingerprint.objects.filter(case=case).values("key")
     sharing = (
         CaseFingerprint.objects.filter(key__in=keys)
@@ -57,9 +58,13 @@ def duplicate_candidates(*, case: Case, user: AnyUser, limit: int = SHOWN) -> li
         .annotate(shared=Count("id"))
         .order_by("-shared")[:CANDIDATES_SCANNED]
     )
-    ids = [row["case_id"] for row in sharing]
+    return visible_cases(user).filter(pk__in=[row["case_id"] for row in sharing])
+
+
+def duplicate_candidates(*, case: Case, user: AnyUser, limit: int = SHOWN) -> list[Candidate]:
+    """Earlier or later letters the officer may see, most similar first, with their score."""
     linked = CaseLink.objects.filter(case=case).values("other_id")
-    others = visible_cases(user).filter(pk__in=ids).exclude(pk__in=linked)
+    others = scanned_cases(case=case, user=user).exclude(pk__in=linked)
     mine = similarity.profile(case_text(case))
     scored = [
         Candidate(other, similarity.compare(mine, similarity.profile(case_text(other))))

@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,20 +13,12 @@ from danvan.accounts.phone import normalize_phone
 from danvan.accounts.queries import agency_members
 from danvan.accounts.roles import Role
 from danvan.places.models import Agency, Unit
+from danvan.places.queries import served_communes
 
 from .models import Channel, Topic
 from .workflow import DeclineReason, Kind
 
 TITLE_MAX, CONTENT_MAX = 200, 10_000
-
-
-def _communes() -> Any:
-    return Unit.objects.filter(
-        level=Unit.Level.COMMUNE,
-        valid_until__isnull=True,
-        parent__code=settings.DANVAN_PROVINCE_CODE,
-        parent__valid_until__isnull=True,
-    ).order_by("name")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -95,7 +86,7 @@ class SubmitForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _communes()  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = served_communes()  # type: ignore[attr-defined]
         self.fields["topic"].queryset = Topic.objects.filter(is_public=True, is_active=True)  # type: ignore[attr-defined]
         messages = {
             "kind": _("Choose the kind of letter."),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from danvan.accounts.access import AnyUser, agency_ids_of, roles_of
 from danvan.accounts.roles import Role
+from danvan.core.paging import page_key, parse_page_key
 from danvan.language.search import search
 
 from .access import ACTING_ROLES, visible_cases
@@ -108,8 +109,7 @@ def deadline_page(
     if len(rows) <= size:
         return Page(rows, None)
     last = rows[size - 1]
-    due = last.due_on.isoformat() if last.due_on else NO_DEADLINE
-    return Page(rows[:size], f"{due}.{last.pk}")
+    return Page(rows[:size], page_key(last.due_on, last.pk, undated=NO_DEADLINE))
 
 
 def page_key_valid(text: str) -> bool:
@@ -131,13 +131,7 @@ def _without_deadline(cases: QuerySet[Case], before: int | None) -> QuerySet[Cas
 
 
 def _parse_key(text: str | None) -> tuple[date | None, int] | None:
-    if not text:
-        return None
-    try:
-        due, pk = text.split(".")
-        return (None if due == NO_DEADLINE else date.fromisoformat(due)), int(pk)
-    except ValueError:
-        return None
+    return parse_page_key(text, undated=NO_DEADLINE)
 
 
 def case_timeline(*, case: Case, public_only: bool) -> list[CaseEvent]:

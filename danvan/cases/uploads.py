@@ -12,7 +12,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -146,6 +146,22 @@ def check_upload(name: str, data: bytes) -> CleanFile:
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
     )
+
+
+def form_files(
+    uploads: Sequence[UploadedFile[bytes]], form: Any, field: str
+) -> list[CleanFile] | None:
+    """A form's files checked by content; None, with the reason on `form`'s `field`, when
+    any is bad: one bad file refuses the whole submission. The count is checked before any
+    file is read, so fifty files are not read only to be refused."""
+    try:
+        most = _setting("DANVAN_UPLOAD_MAX_FILES")
+        if len(uploads) > most:
+            raise UploadRejected("too_many_files", count=most)
+        return check_uploads([(f.name or "", read_limited(f)) for f in uploads])
+    except UploadRejected as error:
+        form.add_error(field, error.message)
+        return None
 
 
 def read_limited(uploaded_file: UploadedFile[bytes], limit: int | None = None) -> bytes:

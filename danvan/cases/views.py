@@ -4,7 +4,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +21,7 @@ from .access import ACTING_ROLES, can_act, can_see_identity, citizen_cases, get_
 from .duplicates import duplicate_candidates
 from .page import case_attachments, related_cases
 from .queries import QueueFilters, case_by_tracking_code, case_queue, case_search, case_timeline
-from .uploads import CleanFile, UploadRejected, check_uploads, read_limited
+from .uploads import CleanFile, form_files
 from .workflow import TRANSITIONS, Action, Kind, Status, allowed_actions
 
 
@@ -63,16 +62,7 @@ def _checked_files(request: HttpRequest, form: Any) -> list[CleanFile] | None:
 
     if request.method != "POST" or not form.is_valid():
         return None
-    uploads = request.FILES.getlist("attachments")
-    try:
-        # The count is checked before reading, so fifty files are not read to refuse them.
-        most = getattr(settings, "DANVAN_UPLOAD_MAX_FILES", 5)
-        if len(uploads) > most:
-            raise UploadRejected("too_many_files", count=most)
-        return check_uploads([(f.name or "", read_limited(f)) for f in uploads])
-    except UploadRejected as error:
-        form.add_error("attachments", error.message)
-        return None
+    return form_files(request.FILES.getlist("attachments"), form, "attachments")
 
 
 @require_GET

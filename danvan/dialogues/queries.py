@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from danvan.accounts.access import AnyUser
+from danvan.core.paging import page_key, parse_page_key
 from danvan.language import similarity
 from danvan.places.models import Unit
 
@@ -127,18 +128,12 @@ def owner_commitments_page(*, user: AnyUser, after: str | None = None) -> Page:
     if len(rows) <= PAGE_SIZE:
         return Page(rows, None)
     last = rows[PAGE_SIZE - 1]
-    prefix = DONE_KEY if last.status == CommitmentStatus.DONE else last.due_on.isoformat()
-    return Page(rows[:PAGE_SIZE], f"{prefix}.{last.pk}")
+    due = None if last.status == CommitmentStatus.DONE else last.due_on
+    return Page(rows[:PAGE_SIZE], page_key(due, last.pk, undated=DONE_KEY))
 
 
 def _parse_key(text: str | None) -> tuple[date | None, int] | None:
-    if not text:
-        return None
-    try:
-        due, pk = text.split(".")
-        return (None if due == DONE_KEY else date.fromisoformat(due)), int(pk)
-    except ValueError:
-        return None
+    return parse_page_key(text, undated=DONE_KEY)
 
 
 def overdue_count(commitments: list[Commitment]) -> int:

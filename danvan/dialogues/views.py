@@ -3,7 +3,6 @@ officials (organiser page, minutes, owners' commitments). Thin: access, form, se
 
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts.models import User
-from danvan.cases.uploads import CleanFile, UploadRejected, check_uploads, read_limited
+from danvan.cases.uploads import CleanFile, form_files
 
 from . import forms, queries, services
 from .access import (
@@ -293,12 +292,4 @@ def _checked_files(request: HttpRequest, form: forms.ProgressForm) -> list[Clean
     """The evidence files checked by content; None (message on the form) when any is bad."""
     if not form.is_valid():
         return None
-    uploads = request.FILES.getlist("evidence")
-    try:
-        most = getattr(settings, "DANVAN_UPLOAD_MAX_FILES", 5)
-        if len(uploads) > most:
-            raise UploadRejected("too_many_files", count=most)
-        return check_uploads([(f.name or "", read_limited(f)) for f in uploads])
-    except UploadRejected as error:
-        form.add_error("evidence", error.message)
-        return None
+    return form_files(request.FILES.getlist("evidence"), form, "evidence")

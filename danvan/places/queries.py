@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -76,6 +77,17 @@ def unit_resolve(*, code: str, level: str, as_of: date | None = None) -> list[Un
 
 def communes_of(*, province: Unit) -> QuerySet[Unit]:
     return units_in_force().filter(parent=province, level=Unit.Level.COMMUNE).order_by("name")
+
+
+def served_communes() -> QuerySet[Unit]:
+    """The communes and wards in force of the province this installation serves
+    (`DANVAN_PROVINCE_CODE`), by name: the choices of every form and API that files a letter."""
+    return Unit.objects.filter(
+        level=Unit.Level.COMMUNE,
+        valid_until__isnull=True,
+        parent__code=settings.DANVAN_PROVINCE_CODE,
+        parent__valid_until__isnull=True,
+    ).order_by("name")
 
 
 def agencies_serving(*, unit: Unit) -> QuerySet[Agency]:

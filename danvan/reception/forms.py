@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +16,7 @@ from danvan.cases.models import Case
 from danvan.cases.queries import case_by_tracking_code
 from danvan.cases.workflow import Kind
 from danvan.places.models import Agency, Unit
+from danvan.places.queries import served_communes
 
 from .models import ReceptionSession, RefusalGround, Route
 from .services import ReceptionError, check_group
@@ -24,13 +24,6 @@ from .services import ReceptionError, check_group
 ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
 CONTENT_MAX, MATTER_MAX = 10_000, 1_000
 SESSION_DAYS_BACK = 7
-
-
-def _communes() -> Any:
-    return Unit.objects.filter(
-        level=Unit.Level.COMMUNE, valid_until__isnull=True,
-        parent__code=settings.DANVAN_PROVINCE_CODE, parent__valid_until__isnull=True,
-    ).order_by("name")  # fmt: skip
 
 
 class EntryForm(forms.Form):
@@ -87,7 +80,7 @@ class EntryForm(forms.Form):
         self.fields["session"].queryset = ReceptionSession.objects.filter(  # type: ignore[attr-defined]
             agency_id__in=agency_ids, held_on__range=(today - timedelta(SESSION_DAYS_BACK), today)
         ).select_related("agency")
-        self.fields["unit"].queryset = _communes()  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = served_communes()  # type: ignore[attr-defined]
         self.fields["unit"].error_messages["invalid_choice"] = _(
             "Please choose a commune or ward from the list."
         )

@@ -9,6 +9,8 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from danvan.core.paging import page_key, parse_page_key
+
 from .models import ReceptionEntry, ReceptionSchedule, ReceptionSession, SessionKind, SessionStatus
 from .rules import Period, minimum_for
 from .schedule import periods_started
@@ -54,7 +56,7 @@ def logbook_page(*, agency_ids: Collection[int], after: str | None = None) -> Lo
         .select_related("case", "session", "recorded_by")
         .order_by("-received_on", "-id")
     )
-    key = _parse_key(after)
+    key = parse_page_key(after)
     if key is not None:
         day, pk = key
         entries = entries.filter(received_on__lte=day).filter(Q(received_on__lt=day) | Q(id__lt=pk))
@@ -62,15 +64,7 @@ def logbook_page(*, agency_ids: Collection[int], after: str | None = None) -> Lo
     if len(rows) <= LOG_PAGE_SIZE:
         return LogPage(rows, None)
     last = rows[LOG_PAGE_SIZE - 1]
-    return LogPage(rows[:LOG_PAGE_SIZE], f"{last.received_on.isoformat()}.{last.pk}")
-
-
-def _parse_key(text: str | None) -> tuple[date, int] | None:
-    try:
-        day, pk = (text or "").split(".")
-        return date.fromisoformat(day), int(pk)
-    except ValueError:
-        return None
+    return LogPage(rows[:LOG_PAGE_SIZE], page_key(last.received_on, last.pk))
 
 
 @dataclass(frozen=True)

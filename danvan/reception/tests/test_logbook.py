@@ -158,12 +158,12 @@ def test_the_logbook_is_key_paginated_in_a_fixed_number_of_queries(
 
 
 class TestConclusionNotice:
-    def _held_session(self, head, *, conclusion):
+    def _held_session(self, head, *, conclusion, leader=None):
         from danvan.reception.models import ReceptionSession, SessionKind, SessionStatus
 
         agency = head.memberships.filter(role="head").first().agency
         return ReceptionSession.objects.create(
-            agency=agency, leader=head, held_on=date(2026, 11, 20), place="Trụ sở UBND",
+            agency=agency, leader=leader or head, held_on=date(2026, 11, 20), place="Trụ sở UBND",
             kind=SessionKind.AD_HOC, status=SessionStatus.HELD, conclusion=conclusion,
         )  # fmt: skip
 
@@ -183,10 +183,17 @@ class TestConclusionNotice:
         assert "20/11/2026" in text
         assert head.full_name in text
 
-    def test_no_notice_without_conclusions_or_for_another_agency(self, demo_user, client_as):
-        head = demo_user(Role.HEAD)
-        session = self._held_session(head, conclusion="")
-        url = reverse("reception:conclusion-notice", args=[session.pk])
-        response = client_as(Role.RECEPTION_OFFICER).get(url)
-        assert response.status_code == 302  # back to the day's list, with the reason
-        assert client_as(Role.CITIZEN).get(url).status_code in (403, 404)
+    def test_no_notice_without_conclusions_or_a_head_in_the_chair(self, demo_user, client_as):
+        officer = client_as(Role.RECEPTION_OFFICER)
+        cases = [
+            (self._held_session(demo_user(Role.HEAD), conclusion=""),
+             "Record the session as held, with its conclusions, first."),
+            (self._held_session(demo_user(Role.HEAD), conclusion="Giao kiểm tra.", leader=demo_user(Role.HANDLING_OFFICER)),
+             "Only a session chaired by the head of the agency has a conclusion notice."),
+        ]  # fmt: skip
+        for session, reason in cases:
+            url = reverse("reception:conclusion-notice", args=[session.pk])
+            response = officer.get(url, follow=True)
+            assert response.redirect_chain[-1][0].endswith(f"?day={session.held_on.isoformat()}")
+            assert said(reason) in response.content.decode()
+            assert client_as(Role.CITIZEN).get(url).status_code == 404  # not their logbook
