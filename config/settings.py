@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "danvan.dialogues",
     "danvan.portal",
     "danvan.api",
+    "danvan.ops",
     "danvan.demo",
 ]
 
