@@ -201,6 +201,9 @@ DANVAN_COMMITMENT_REMINDER_DAYS = [
     int(d) for d in env_list("DANVAN_COMMITMENT_REMINDER_DAYS", ["7", "1", "0"])
 ]
 
+# Reception sessions are planned and published this many days ahead (extended daily).
+DANVAN_RECEPTION_PLAN_DAYS = env_int("DANVAN_RECEPTION_PLAN_DAYS", 92)
+
 # Calls to the public API endpoints without a key, per client address (keys have their own
 # rate, set in the admin). Counted in Django's cache: per process unless CACHES is shared.
 DANVAN_API_RATE_ANONYMOUS = env_str("DANVAN_API_RATE_ANONYMOUS", "120/min")

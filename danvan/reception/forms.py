@@ -2,14 +2,17 @@
 
 import re
 from collections.abc import Collection
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.access import AnyUser, agency_ids_of
+from danvan.accounts.models import User
 from danvan.accounts.phone import normalize_phone
 from danvan.cases.access import ACTING_ROLES, visible_cases
 from danvan.cases.models import Case
@@ -18,12 +21,13 @@ from danvan.cases.workflow import Kind
 from danvan.places.models import Agency, Unit
 from danvan.places.queries import served_communes
 
-from .models import ReceptionSession, RefusalGround, Route
+from .models import Frequency, LeaderRole, ReceptionSession, RefusalGround, Route
 from .services import ReceptionError, check_group
 
 ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
 CONTENT_MAX, MATTER_MAX = 10_000, 1_000
 SESSION_DAYS_BACK = 7
+WEEKDAYS = list(WEEKDAY_NAMES.items())
 
 
 class EntryForm(forms.Form):
@@ -172,3 +176,114 @@ class BookingForm(forms.Form):
 class SessionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=[("held", _("Held")), ("cancelled", _("Cancelled"))])
     conclusion = forms.CharField(label=_("Conclusions"), required=False, widget=forms.Textarea)
+
+
+def _not_past(day: date) -> date:
+    if day < timezone.localdate():
+        raise forms.ValidationError(_("This date has passed. Please choose today or later."))
+    return day
+
+
+class _AgencyForm(forms.Form):
+    """A form about one of the agencies the officer keeps the reception of."""
+
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    leader = forms.ModelChoiceField(label=_("Leader"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, agency_ids: Collection[int], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(pk__in=agency_ids)  # type: ignore[attr-defined]
+        self.fields["leader"].queryset = leaders_of(agency_ids)  # type: ignore[attr-defined]
+        self.fields["leader"].label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        agency, leader = data.get("agency"), data.get("leader")
+        if agency and leader and not leaders_of([agency.pk]).filter(pk=leader.pk).exists():
+            self.add_error("leader", _("This person does not work in the chosen agency."))
+        return data
+
+
+def leaders_of(agency_ids: Collection[int]) -> QuerySet[User]:
+    """Who may lead a reception of these agencies: their current members and the leaders
+    of their schedules (a provincial chair need not be a platform member of the agency)."""
+    today = timezone.localdate()
+    member = Q(memberships__agency_id__in=agency_ids, memberships__started_on__lte=today) & (
+        Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gte=today)
+    )
+    scheduled = Q(reception_schedules__agency_id__in=agency_ids)
+    return User.objects.filter(member | scheduled, is_active=True).distinct().order_by("full_name")
+
+
+class ScheduleForm(_AgencyForm):
+    leader_role = forms.ChoiceField(label=_("Leader's office"), choices=LeaderRole.choices)
+    frequency = forms.ChoiceField(label=_("Frequency"), choices=Frequency.choices,
+                                  widget=forms.RadioSelect)  # fmt: skip
+    weekday = forms.TypedChoiceField(
+        label=_("Day of the week (weekly)"), choices=[("", "—"), *WEEKDAYS], coerce=int,
+        required=False, empty_value=None,
+    )  # fmt: skip
+    day_of_month = forms.IntegerField(label=_("Day of the month (monthly)"), min_value=1,
+                                      max_value=31, required=False)  # fmt: skip
+    roll_forward = forms.BooleanField(
+        label=_("Move to the next working day when the day is a holiday or a weekend"),
+        required=False, initial=True,
+    )  # fmt: skip
+    place = forms.CharField(label=_("Place"), max_length=250)
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Until (leave empty if open-ended)"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+
+    def clean_starts_on(self) -> date:
+        return _not_past(self.cleaned_data["starts_on"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        weekly = data.get("frequency") == Frequency.WEEKLY
+        if weekly and data.get("weekday") is None:
+            self.add_error("weekday", _("Choose the day of the week for a weekly schedule."))
+        if data.get("frequency") == Frequency.MONTHLY and not data.get("day_of_month"):
+            self.add_error("day_of_month", _("Choose the day of the month for a monthly schedule."))
+        ends, starts = data.get("ends_on"), data.get("starts_on")
+        if ends and starts and ends < starts:
+            self.add_error("ends_on", _("The end date is before the start date."))
+        return data
+
+
+class LeaveForm(_AgencyForm):
+    starts_on = forms.DateField(
+        label=_("Away from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=_("Away until"), widget=forms.DateInput(attrs={"type": "date"}))
+    deputy = forms.ModelChoiceField(
+        label=_("Deputy standing in (only before 01/07/2026)"), queryset=User.objects.none(),
+        required=False,
+    )  # fmt: skip
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, agency_ids: Collection[int], **kwargs: Any):
+        super().__init__(*args, agency_ids=agency_ids, **kwargs)
+        self.fields["deputy"].queryset = leaders_of(agency_ids)  # type: ignore[attr-defined]
+        self.fields["deputy"].label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
+
+    def clean_ends_on(self) -> date:
+        return _not_past(self.cleaned_data["ends_on"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end date is before the start date."))
+        if data.get("deputy") and data.get("deputy") == data.get("leader"):
+            self.add_error("deputy", _("A leader cannot stand in for themselves."))
+        return data
+
+
+class AdHocSessionForm(_AgencyForm):
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=250)
+    capacity = forms.IntegerField(label=_("Slots for online booking"), min_value=0,
+                                  max_value=500, initial=20)  # fmt: skip
+
+    def clean_held_on(self) -> date:
+        return _not_past(self.cleaned_data["held_on"])

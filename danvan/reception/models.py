@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from danvan.cases.workflow import Kind
@@ -82,6 +83,10 @@ class ReceptionSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader} · {self.agency}"
+
+    @property
+    def weekday_name(self) -> str:
+        return str(WEEKDAYS[self.weekday]) if self.weekday is not None else ""
 
 
 class LeaderLeave(models.Model):

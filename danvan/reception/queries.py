@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from danvan.core.paging import page_key, parse_page_key
 
-from .models import ReceptionEntry, ReceptionSchedule, ReceptionSession, SessionKind, SessionStatus
+from .models import (
+    LeaderLeave,
+    ReceptionEntry,
+    ReceptionSchedule,
+    ReceptionSession,
+    SessionKind,
+    SessionStatus,
+)
 from .rules import Period, minimum_for
 from .schedule import periods_started
 
@@ -134,3 +141,37 @@ def _session_counts(start: date, end: date) -> dict[tuple[int, int], dict[str, A
         )
     )
     return {(r["agency_id"], r["leader_id"]): dict(r) for r in rows}
+
+
+@dataclass(frozen=True)
+class SchedulesPage:
+    schedules: list[ReceptionSchedule]
+    leaves: list[LeaderLeave]
+    to_reschedule: list[ReceptionSession]
+
+
+def schedules_of(*, agency_ids: Collection[int]) -> SchedulesPage:
+    """The agencies' schedules, leave still to come and sessions the leader must make up."""
+    today = timezone.localdate()
+    schedules = (
+        ReceptionSchedule.objects.filter(agency_id__in=agency_ids)
+        .exclude(ends_on__lt=today)
+        .select_related("leader", "agency")
+        .order_by("agency__name", "leader__full_name", "id")
+    )
+    leaves = (
+        LeaderLeave.objects.filter(
+            ends_on__gte=today, leader__reception_schedules__agency_id__in=agency_ids
+        )
+        .select_related("leader", "deputy")
+        .distinct()
+        .order_by("starts_on", "id")
+    )
+    to_reschedule = (
+        ReceptionSession.objects.filter(
+            agency_id__in=agency_ids, status=SessionStatus.TO_RESCHEDULE
+        )
+        .select_related("leader", "agency")
+        .order_by("held_on", "id")
+    )
+    return SchedulesPage(list(schedules), list(leaves), list(to_reschedule))

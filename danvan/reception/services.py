@@ -2,7 +2,7 @@
 (forms.py); the legal checks that must hold whatever the caller are repeated here."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -117,6 +117,18 @@ def sessions_generate(*, schedule: ReceptionSchedule, until: date) -> list[Recep
             session.save()
             created.append(session)
     return created
+
+
+def sessions_plan_ahead(*, days: int) -> int:
+    """Extend every schedule in force to `days` ahead (run daily); returns sessions added."""
+    today = timezone.localdate()
+    schedules = ReceptionSchedule.objects.filter(starts_on__lte=today + timedelta(days)).exclude(
+        ends_on__lt=today
+    )
+    return sum(
+        len(sessions_generate(schedule=schedule, until=today + timedelta(days)))
+        for schedule in schedules
+    )
 
 
 def session_add_ad_hoc(

@@ -16,4 +16,8 @@ urlpatterns = [
     path("staff/reception/logbook/", views.logbook, name="logbook"),
     path("staff/reception/logbook/new/", views.entry_new, name="entry-new"),
     path("staff/reception/compliance/", views.compliance, name="compliance"),
+    path("staff/reception/schedules/", views.schedules, name="schedules"),
+    path("staff/reception/schedules/new/", views.schedule_new, name="schedule-new"),
+    path("staff/reception/leave/new/", views.leave_new, name="leave-new"),
+    path("staff/reception/sessions/new/", views.session_new, name="session-new"),
 ]

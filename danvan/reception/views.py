@@ -2,11 +2,14 @@
 sessions, the logbook and compliance for officials. Thin: access, validate, service, respond."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
+from django import forms as django_forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +23,7 @@ from danvan.cases.models import Case
 
 from . import documents, forms, queries, services
 from .access import compliance_scope, get_session_for_user, require_logbook
-from .models import ReceptionEntry, Route
+from .models import ReceptionEntry, Route, SessionStatus
 from .services import ReceptionError, Visitor
 
 
@@ -172,3 +175,82 @@ def _int(text: str | None, default: int, low: int, high: int) -> int:
     except ValueError:
         return default
     return value if low <= value <= high else default
+
+
+@require_GET
+@login_required
+def schedules(request: HttpRequest) -> HttpResponse:
+    agencies = require_logbook(request.user)
+    page = queries.schedules_of(agency_ids=agencies)
+    return render(request, "reception/schedules.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def schedule_new(request: HttpRequest) -> HttpResponse:
+    agencies = require_logbook(request.user)
+    initial = {"agency": min(agencies), "starts_on": timezone.localdate(), "roll_forward": True}
+    form = forms.ScheduleForm(request.POST or None, initial=initial, agency_ids=agencies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                schedule = services.schedule_create(**form.cleaned_data)
+                planned = services.sessions_generate(schedule=schedule, until=_horizon())
+        except ReceptionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("The schedule is saved; %(count)s sessions are published.")
+                % {"count": len(planned)},
+            )
+            return redirect("reception:schedules")
+    return _form_page(request, form, _("New reception schedule"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def leave_new(request: HttpRequest) -> HttpResponse:
+    agencies = require_logbook(request.user)
+    form = forms.LeaveForm(request.POST or None, initial={"agency": min(agencies)},
+                           agency_ids=agencies)  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        data.pop("agency")
+        leave = services.leave_record(**data)
+        missed = leave.leader.reception_sessions.filter(
+            held_on__range=(leave.starts_on, leave.ends_on), status=SessionStatus.TO_RESCHEDULE
+        ).count()
+        messages.success(
+            request,
+            _("The leave is recorded. Sessions the leader must make up: %(count)s.")
+            % {"count": missed},
+        )
+        return redirect("reception:schedules")
+    return _form_page(request, form, _("Record a leader's leave"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_new(request: HttpRequest) -> HttpResponse:
+    agencies = require_logbook(request.user)
+    initial = {"agency": min(agencies), "capacity": 20, "leader": request.GET.get("leader")}
+    form = forms.AdHocSessionForm(request.POST or None, initial=initial, agency_ids=agencies)
+    if request.method == "POST" and form.is_valid():
+        session = services.session_add_ad_hoc(**form.cleaned_data)
+        messages.success(
+            request,
+            _("The session of %(day)s is published.") % {"day": f"{session.held_on:%d/%m/%Y}"},
+        )
+        return redirect("reception:schedules")
+    return _form_page(request, form, _("New ad-hoc or make-up session"))
+
+
+def _form_page(request: HttpRequest, form: django_forms.Form, title: str) -> HttpResponse:
+    status = 422 if request.method == "POST" else 200
+    return render(request, "reception/schedule_form.html", {"form": form, "title": title},
+                  status=status)  # fmt: skip
+
+
+def _horizon() -> date:
+    return timezone.localdate() + timedelta(days=settings.DANVAN_RECEPTION_PLAN_DAYS)
