@@ -6,13 +6,13 @@ page, moderation, grouping, the minutes. The owner agency's officials: progress 
 Anyone else gets a 404, as with cases: an outsider learns nothing from the answer.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from danvan.accounts.access import AnyUser, agency_ids_of
 from danvan.accounts.roles import Role
 
-from .models import Commitment, Dialogue
+from .models import Commitment, Dialogue, Evidence
 
 ACTING_ROLES = {Role.RECEPTION_OFFICER, Role.HANDLING_OFFICER, Role.HEAD}
 # Who is reminded of a commitment's due date (the reception officer does not keep promises).
@@ -60,3 +60,19 @@ def get_commitment_for_owner(user: AnyUser, pk: int) -> Commitment:
     if commitment is None:
         raise Http404
     return commitment
+
+
+def get_evidence_for_official(user: AnyUser, commitment_pk: int, pk: int) -> Evidence:
+    """An evidence file, for officials of the owner or the organising agency; 404 otherwise."""
+    agencies = agency_ids_of(user, roles=ACTING_ROLES)
+    evidence = (
+        Evidence.objects.filter(pk=pk, update__commitment_id=commitment_pk)
+        .filter(
+            Q(update__commitment__owner_id__in=agencies)
+            | Q(update__commitment__dialogue__organiser_id__in=agencies)
+        )
+        .first()
+    )
+    if evidence is None:
+        raise Http404
+    return evidence

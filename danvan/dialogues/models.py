@@ -306,9 +306,13 @@ class Reminder(models.Model):
     )
     days_before = models.SmallIntegerField()
     state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "created_at"], name="dialogue_reminder_state")]
 
     def __str__(self) -> str:
         return self.key

@@ -2,11 +2,12 @@
 
 `commitments_remind` queues one `Reminder` row per official, commitment, due date and lead
 time; the key is unique, so running it twice (or on two machines) reminds once. A task sends
-each row after commit. Lead times come from `DANVAN_COMMITMENT_REMINDER_DAYS` (days before
+each row after commit; a row a dead worker left half-sent, or that failed, is queued
+again by the next run (`requeue_stuck`), up to MAX_ATTEMPTS. Lead times come from `DANVAN_COMMITMENT_REMINDER_DAYS` (days before
 the due date; 0 is the due date itself).
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -17,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from danvan.accounts.queries import agency_members
+from danvan.cases.notifications import MAX_ATTEMPTS, STUCK_AFTER
 
 from .access import OWNER_REMINDED_ROLES
 from .models import Commitment, CommitmentStatus, Reminder
@@ -62,26 +64,50 @@ def _queue(commitment: Commitment, user_id: int, lead: int) -> int:
     return 1
 
 
+def requeue_stuck(now: datetime | None = None) -> int:
+    """Queue again what a dead worker left half-sent, or what failed and may be retried."""
+    now = now or timezone.now()
+    stuck = Reminder.objects.filter(
+        state__in=[Reminder.State.SENDING, Reminder.State.QUEUED, Reminder.State.FAILED],
+        created_at__lt=now - STUCK_AFTER,
+        attempts__lt=MAX_ATTEMPTS,
+    ).values_list("pk", flat=True)
+    ids = list(stuck[:500])
+    Reminder.objects.filter(pk__in=ids).update(state=Reminder.State.QUEUED)
+    for pk in ids:
+        deliver_reminder.enqueue(pk)
+    return len(ids)
+
+
 @task
 def deliver_reminder(reminder_id: int) -> str:
     claimed = Reminder.objects.filter(pk=reminder_id, state=Reminder.State.QUEUED).update(
-        state=Reminder.State.SENDING
+        state=Reminder.State.SENDING, attempts=F("attempts") + 1
     )
     if not claimed:
         return "already handled"
     row = Reminder.objects.select_related("commitment", "to_user").get(pk=reminder_id)
-    if not row.to_user.email:
-        state = Reminder.State.SKIPPED
-    else:
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("Commitment due on %(due)s: %(text)s") % {
-                "due": row.commitment.due_on.strftime("%d/%m/%Y"),
-                "text": row.commitment.text[:80],
-            }
-        link = f"{settings.DANVAN_SITE_URL}/staff/commitments/{row.commitment_id}/"
-        send_mail(subject, f"{subject}\n{link}", None, [row.to_user.email])
-        state = Reminder.State.SENT
+    try:
+        state = _send(row)
+    except Exception as error:
+        Reminder.objects.filter(pk=row.pk).update(
+            state=Reminder.State.FAILED, error=repr(error)[:300]
+        )
+        raise
     Reminder.objects.filter(pk=row.pk).update(
-        state=state, sent_at=timezone.now() if state == Reminder.State.SENT else F("sent_at")
+        state=state, error="", sent_at=timezone.now() if state == Reminder.State.SENT else None
     )
     return str(state)
+
+
+def _send(row: Reminder) -> str:
+    if not row.to_user.email:
+        return Reminder.State.SKIPPED
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Commitment due on %(due)s: %(text)s") % {
+            "due": row.commitment.due_on.strftime("%d/%m/%Y"),
+            "text": row.commitment.text[:80],
+        }
+    link = f"{settings.DANVAN_SITE_URL}/staff/commitments/{row.commitment_id}/"
+    send_mail(subject, f"{subject}\n{link}", None, [row.to_user.email])
+    return Reminder.State.SENT

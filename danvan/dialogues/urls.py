@@ -22,4 +22,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("staff/commitments/", views.commitments, name="commitments"),
     path("staff/commitments/<int:pk>/", views.commitment_detail, name="commitment"),
+    path("staff/commitments/<int:pk>/files/<int:file_id>/", views.evidence_file, name="evidence"),
 ]

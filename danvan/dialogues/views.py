@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,6 +20,7 @@ from .access import (
     can_organise,
     get_commitment_for_owner,
     get_dialogue_for_organiser,
+    get_evidence_for_official,
     organised_dialogues,
     organiser_agency_ids,
 )
@@ -293,3 +295,16 @@ def _checked_files(request: HttpRequest, form: forms.ProgressForm) -> list[Clean
     if not form.is_valid():
         return None
     return form_files(request.FILES.getlist("evidence"), form, "evidence")
+
+
+@require_GET
+@login_required
+def evidence_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    """An evidence file, shown in the browser when it is an image or a PDF."""
+    evidence = get_evidence_for_official(request.user, pk, file_id)
+    with evidence.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=evidence.content_type)
+    inline = evidence.content_type.startswith("image/") or evidence.content_type.endswith("pdf")
+    response["Content-Disposition"] = content_disposition_header(not inline, evidence.name)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,9 +1,12 @@
 """Who may open each page and do each action (anonymous to administrator)."""
 
+import hashlib
+
 import pytest
 from django.test import Client
 
 from danvan.accounts.roles import Role
+from danvan.cases.uploads import CleanFile
 from danvan.dialogues import services as s
 from danvan.dialogues.models import Commitment, Question, QuestionGroup, Status
 from danvan.dialogues.services import Promised
@@ -74,3 +77,26 @@ def test_the_owner_agency_official_may_report_progress(setup, owner_officer):
     assert client.get(f"/staff/commitments/{commitment.pk}/").status_code == 200
     assert client.get(f"/staff/dialogues/{commitment.dialogue_id}/").status_code == 404
     assert client.get("/staff/commitments/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_evidence_files_are_for_the_owner_and_organiser_officials(setup, client_as, role,
+                                                                   owner_officer):  # fmt: skip
+    _dialogue, _question, commitment = setup
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    clean = CleanFile("nghiem-thu.pdf", "application/pdf", pdf, hashlib.sha256(pdf).hexdigest(),
+                      len(pdf))  # fmt: skip
+    update = s.commitment_progress(
+        commitment=commitment, by=owner_officer, text="Đã nghiệm thu", files=[clean]
+    )
+    evidence = update.files.get()
+    url = f"/staff/commitments/{commitment.pk}/files/{evidence.pk}/"
+    response = client_as(role).get(url)
+    if role in ORGANISERS:
+        assert response.status_code == 200
+        assert response.content == b"%PDF-1.4\n%%EOF\n"
+        assert response["Content-Disposition"].startswith("inline")
+    else:
+        assert response.status_code == (302 if role is None else 404)
+    wrong = f"/staff/commitments/{commitment.pk + 1}/files/{evidence.pk}/"
+    assert client_as(role).get(wrong).status_code in {302, 404}

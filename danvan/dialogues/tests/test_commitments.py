@@ -1,5 +1,6 @@
 """Commitments: created from answers, followed with evidence, shown publicly, reminded."""
 
+import contextlib
 import io
 from datetime import date, timedelta
 
@@ -12,6 +13,7 @@ from PIL import Image
 
 from danvan.accounts.roles import Role
 from danvan.cases.models import Topic
+from danvan.cases.notifications import MAX_ATTEMPTS
 from danvan.cases.services import case_submit
 from danvan.dialogues import services as s
 from danvan.dialogues.models import (
@@ -24,7 +26,7 @@ from danvan.dialogues.models import (
     Status,
 )
 from danvan.dialogues.queries import PAGE_SIZE
-from danvan.dialogues.reminders import commitments_remind
+from danvan.dialogues.reminders import commitments_remind, deliver_reminder, requeue_stuck
 from danvan.dialogues.services import MESSAGES, DialogueError, Promised
 from danvan.places.models import Unit
 
@@ -218,6 +220,46 @@ def test_reminders_go_out_once_at_each_lead_time(
     assert owner_officer.email in mail.outbox[0].to
     assert commitments_remind(TODAY + timedelta(days=6)) == 1  # the day before
     assert Reminder.objects.count() == 2
+
+
+def test_a_reminder_left_half_sent_by_a_dead_worker_is_sent_again_once(
+    promise, owner_officer, django_capture_on_commit_callbacks, settings, frozen_time
+):
+    settings.DANVAN_COMMITMENT_REMINDER_DAYS = [1]
+    promise(due_on=TODAY + timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=False):  # the worker never ran
+        assert commitments_remind(TODAY) == 1
+    Reminder.objects.update(state=Reminder.State.SENDING, attempts=1)  # killed mid-send
+    assert requeue_stuck() == 0  # too fresh: the worker may still be sending
+    frozen_time.shift(timedelta(minutes=16))
+    assert requeue_stuck() == 1
+    row = Reminder.objects.get()
+    assert (row.state, row.attempts) == (Reminder.State.SENT, 2)
+    assert len(mail.outbox) == 1
+    assert requeue_stuck() == 0  # sent rows stay sent
+    assert deliver_reminder.call(row.pk) == "already handled"
+    assert len(mail.outbox) == 1
+
+
+def test_a_failing_reminder_is_retried_a_bounded_number_of_times(
+    promise, owner_officer, settings, frozen_time, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.DANVAN_COMMITMENT_REMINDER_DAYS = [1]
+    promise(due_on=TODAY + timedelta(days=1))
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("mail server down")
+
+    monkeypatch.setattr("danvan.dialogues.reminders.send_mail", broken)
+    with django_capture_on_commit_callbacks(execute=False):
+        commitments_remind(TODAY)
+    for _attempt in range(MAX_ATTEMPTS + 2):
+        frozen_time.shift(timedelta(minutes=16))
+        with contextlib.suppress(ConnectionError):
+            requeue_stuck()
+    row = Reminder.objects.get()
+    assert (row.state, row.attempts) == (Reminder.State.FAILED, MAX_ATTEMPTS)
+    assert "mail server down" in row.error
 
 
 def test_no_reminder_for_a_done_commitment(promise, owner_officer):

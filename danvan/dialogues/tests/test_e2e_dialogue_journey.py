@@ -1,4 +1,6 @@
-"""A dialogue in Chromium: a question from a phone, the minutes, a commitment kept with evidence."""
+"""Reception and a dialogue in Chromium: a citizen books a reception slot and asks a question
+from a phone; the secretary records the answer and a commitment; the owner keeps it with
+evidence; the public accountability page shows it."""
 
 import io
 import re
@@ -16,6 +18,8 @@ PHONE = {"width": 360, "height": 740}
 DESK = {"width": 1280, "height": 800}
 QUESTION = "Khi nào sửa xong mương thoát nước tổ dân phố 3 bị lấp khi thi công đường?"
 PROMISE = "Nạo vét mương thoát nước tổ dân phố 3"
+BOOKER = "Lê Thị Hồng Nhung"
+MATTER = "Đề nghị cấp lại giấy chứng nhận quyền sử dụng đất bị mất."
 
 
 def today():
@@ -28,6 +32,23 @@ def sign_in(page, base, login):
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").last.click()
     page.wait_for_url(base + "/staff/")
+
+
+def citizen_books_a_reception_slot(page, base):
+    """From the public schedule, the commune's next session; returns its day (ISO)."""
+    page.goto(base + "/lich-tiep-cong-dan/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    session = page.locator("li.reception-session", has_text="Phường Phố Hiến").first
+    day = session.locator("time").get_attribute("datetime")
+    session.get_by_role("link", name=re.compile("Đăng ký tiếp")).click()
+    page.get_by_label("Họ và tên").fill(BOOKER)
+    page.get_by_label("Số điện thoại di động").fill("0912 345 678")
+    page.get_by_label("Nội dung vụ việc, tóm tắt trong vài dòng").fill(MATTER)
+    page.get_by_role("button", name="Đăng ký", exact=True).click()
+    page.wait_for_url(base + "/lich-tiep-cong-dan/")
+    assert "Bạn đã đăng ký tiếp công dân ngày" in page.content()
+    assert serious_accessibility_violations(page) == []
+    return day
 
 
 def organiser_opens_a_dialogue(page, base):
@@ -54,15 +75,21 @@ def evidence(tmp_path):
     return path
 
 
-def test_a_question_from_a_phone_becomes_a_commitment_kept_with_evidence(
+def test_a_citizen_books_and_asks_from_a_phone_and_the_promise_is_kept_with_evidence(
     new_page, live_platform, tmp_path
 ):
     base = live_platform
+    citizen = new_page(PHONE)
+    day = citizen_books_a_reception_slot(citizen, base)
+
     secretary = new_page(DESK)
     sign_in(secretary, base, "tiepdan@demo.danvan.vn")
+    secretary.goto(f"{base}/staff/reception/?day={day}")
+    booked = secretary.locator("section.card", has_text=BOOKER)
+    assert MATTER in booked.inner_text()
+    assert "+84912345678" in booked.inner_text()
     pk = organiser_opens_a_dialogue(secretary, base)
 
-    citizen = new_page(PHONE)
     citizen.goto(f"{base}/doi-thoai/{pk}/")
     assert citizen.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     citizen.locator("textarea[name=text]").fill(QUESTION)

@@ -1,11 +1,12 @@
-"""`manage.py remind_commitments [--date YYYY-MM-DD]`: remind owners before due dates."""
+"""`manage.py remind_commitments [--date YYYY-MM-DD]`: remind owners before due dates, and
+queue again the reminders a dead worker left half-sent."""
 
 from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from danvan.dialogues.reminders import commitments_remind
+from danvan.dialogues.reminders import commitments_remind, requeue_stuck
 
 
 class Command(BaseCommand):
@@ -16,4 +17,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         queued = commitments_remind(options["date"])
-        self.stdout.write(f"reminders={queued}")
+        self.stdout.write(f"reminders={queued} requeued={requeue_stuck()}")
