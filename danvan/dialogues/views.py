@@ -305,6 +305,6 @@ def evidence_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     with evidence.file.open("rb") as handle:
         response = HttpResponse(handle.read(), content_type=evidence.content_type)
     inline = evidence.content_type.startswith("image/") or evidence.content_type.endswith("pdf")
-    response["Content-Disposition"] = content_disposition_header(not inline, evidence.name)
+    response["Content-Disposition"] = content_disposition_header(not inline, evidence.name) or ""
     response["Cache-Control"] = "private, no-store"
     return response
