@@ -13,7 +13,7 @@ export DANVAN_IDENTITY_KEYS_FILE ?= $(CURDIR)/$(VAR)/identity_key
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint setup serve demo messages bench clean browsers pytest
+.PHONY: run test lint setup serve demo messages bench clean browsers pytest pytest-postgres
 
 $(VAR):
 	mkdir -p $(VAR)
@@ -66,7 +66,14 @@ browsers:
 pytest: setup browsers
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
-test: lint pytest
+# The suite again on a throwaway PostgreSQL server (Debian's `postgresql`, installed when
+# missing; a temporary cluster on a Unix socket, stopped afterwards). The browser journeys
+# are left out: they serve the platform from its own SQLite database whatever the test
+# database is, so they would only repeat the SQLite run.
+pytest-postgres: setup
+	$(PY) -m danvan.core.testing_postgres -- $(VENV)/bin/pytest -q -m "not e2e" $(PYTEST_ARGS)
+
+test: lint pytest pytest-postgres
 
 bench: setup
 	$(PY) -m bench

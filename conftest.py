@@ -33,6 +33,34 @@ def frozen_time(request: pytest.FixtureRequest) -> Iterator[time_machine.Travell
         yield traveller
 
 
+@pytest.fixture(scope="session", autouse=True)
+def officials_pass_the_second_factor() -> Iterator[None]:
+    """`Client.force_login` stands for a whole sign-in: an official's session is also marked
+    as having passed two-step verification (django-otp's session key, with the user's
+    device, or one made with the demo key). The 2FA tests take the mark off again."""
+    from django.conf import settings
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from danvan.accounts import twofactor
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: User, backend: str | None = None) -> None:
+        original(self, user, backend)
+        fresh = User.objects.get(pk=user.pk)  # roles are cached on the instance
+        if twofactor.needs_two_factor(fresh):
+            device = twofactor.confirmed_device(fresh) or twofactor.device_ensure(
+                fresh, secret=settings.DANVAN_DEMO_TOTP_SECRET
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", force_login)
+        yield
+
+
 @pytest.fixture
 def demo_user(db):
     """The demo account for a role: `demo_user(Role.HEAD)`."""
@@ -49,7 +77,8 @@ def demo_user(db):
 
 @pytest.fixture
 def client_as(demo_user):
-    """A test client signed in as the demo account of a role (or anonymous for None)."""
+    """A test client signed in as the demo account of a role (or anonymous for None);
+    officials have passed two-step verification (see officials_pass_the_second_factor)."""
 
     def make(role: Role | None) -> Client:
         client = Client()
@@ -64,8 +93,16 @@ def client_as(demo_user):
 
 @pytest.fixture(scope="session")
 def live_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The platform as `make run` starts it (gunicorn, task worker, demo data) on a free port."""
+    """The platform as `make run` starts it (gunicorn, task worker, demo data) on a free port.
+
+    It serves its own SQLite database whatever the test database is, so the PostgreSQL run
+    (`make pytest-postgres`) skips what needs it: the SQLite run already covers it."""
+    from django.db import connection
+
     from danvan.core.testing import running_platform
+
+    if connection.vendor != "sqlite":
+        pytest.skip("serves its own SQLite database: covered by the SQLite run")
 
     with running_platform(tmp_path_factory.mktemp("platform"), password=DEMO_PASSWORD) as url:
         yield url

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -27,6 +28,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",  # its Swagger UI files, served by us: the API docs page needs no CDN
     "danvan.core",
     "danvan.places",
@@ -44,13 +47,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "danvan.ops.middleware.RequestMiddleware",  # first: request id, latency, access log
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "danvan.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -172,13 +179,44 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Dân Vận <no-reply@danvan.local>")
 
+# HTTPS (docs/security.md). DJANGO_HTTPS=true when the site is served over TLS: secure
+# cookies, HSTS and the redirect to https follow, each overridable. Behind a proxy that ends
+# TLS, DJANGO_SECURE_PROXY_SSL_HEADER=true trusts its X-Forwarded-Proto: set it only when
+# the proxy always sets (or strips) that header.
+HTTPS = env_bool("DJANGO_HTTPS", default=env_bool("DJANGO_SECURE_COOKIES", default=False))
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=HTTPS)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=HTTPS)
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content Security Policy: scripts and styles only from our own files, never inline (no
+# template has a <script> body, an on*= handler or a style attribute; a test crawls them).
+# data: images are the icons inside Swagger UI's and the admin's style sheets.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Two-factor authentication (TOTP) of officials and administrators: danvan.accounts.twofactor.
+OTP_TOTP_ISSUER = env_str("DANVAN_SITE_NAME", "Dân Vận")
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes in a row, wait 2^(n-1) seconds
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an official's key or QR code
 
 # The province a single-province installation serves; the demo loads Hưng Yên.
 DANVAN_PROVINCE_CODE = env_str("DANVAN_PROVINCE_CODE", "33")
@@ -208,12 +246,46 @@ DANVAN_RECEPTION_PLAN_DAYS = env_int("DANVAN_RECEPTION_PLAN_DAYS", 92)
 # rate, set in the admin). Counted in Django's cache: per process unless CACHES is shared.
 DANVAN_API_RATE_ANONYMOUS = env_str("DANVAN_API_RATE_ANONYMOUS", "120/min")
 
+# Scale-out (docs/scale-out.md): one Redis for the task queue and a cache shared by every
+# process (rate limits count across machines). Without a URL the cache is per process.
+DANVAN_REDIS_URL = env_str("DANVAN_REDIS_URL") or env_str("REDIS_URL")
+DANVAN_CACHE_URL = env_str("DANVAN_CACHE_URL") or DANVAN_REDIS_URL
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DANVAN_CACHE_URL}
+        if DANVAN_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# With TASKS_BACKEND=danvan.core.tasks_redis.RedisBackend: runs of a job a dead worker left
+# unfinished that are retried, and the longest a job may run (seconds).
+DANVAN_TASK_RETRIES = env_int("DANVAN_TASK_RETRIES", 3)
+DANVAN_TASK_TIMEOUT = env_int("DANVAN_TASK_TIMEOUT", 3600)
+
+# /metrics answers a Bearer token equal to this; without one, only loopback (docs/operations.md).
+DANVAN_METRICS_TOKEN = env_str("DANVAN_METRICS_TOKEN")
+
+# One JSON object per line (`json`) or a line of text (`plain`), each with its request id.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "danvan.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "danvan.ops.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain" if env_str("DANVAN_LOG_FORMAT", "json") == "plain" else "json",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
 DANVAN_DEMO_PASSWORD = env_str("DEMO_PASSWORD", "DanVan@2026")
+# The demo officials' TOTP key (base32), published in README.md: not a secret. With
+# DEMO_TOTP_HINT on, the verify page of an account holding exactly this key shows its code.
+DANVAN_DEMO_TOTP_SECRET = env_str("DEMO_TOTP_SECRET", "DANVANDEMOTOTPSECRETHUNGYENTINHA")
+DANVAN_DEMO_TOTP_HINT = env_bool("DEMO_TOTP_HINT", default=DEBUG)

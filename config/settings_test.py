@@ -1,17 +1,29 @@
-"""Test settings: the real settings with fast, isolated overrides."""
+"""Test settings: the real settings with fast, isolated overrides.
+
+The database is SQLite in memory, or the PostgreSQL server named by DANVAN_TEST_DATABASE_URL
+(`make pytest-postgres` starts a throwaway one: `danvan.core.testing_postgres`).
+"""
+
+import os
+
+import dj_database_url
 
 from config.settings import *  # noqa: F403
 from config.settings import STORAGES
 
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": ":memory:",
-        "OPTIONS": {"transaction_mode": "IMMEDIATE"},
-        "TEST": {"NAME": ":memory:"},
+TEST_DATABASE_URL = os.environ.get("DANVAN_TEST_DATABASE_URL", "")
+if TEST_DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(TEST_DATABASE_URL)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": ":memory:",
+            "OPTIONS": {"transaction_mode": "IMMEDIATE"},
+            "TEST": {"NAME": ":memory:"},
+        }
     }
-}
 DANVAN_IDENTITY_KEYS = ["dGVzdC1vbmx5LWlkZW50aXR5LWtleS0zMi1ieXRlcyE="]
 DANVAN_SMS_BACKEND = "danvan.core.sms.MemoryBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,9 +3,12 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import twofactor
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import Membership, User
 
@@ -40,6 +43,21 @@ class UserAdmin(BaseUserAdmin[User]):
     )
     filter_horizontal = ["groups"]
     inlines = [MembershipInline]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Reset two-step verification (set up again at next sign-in)"))
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """A lost phone: the device goes; the person enrols a new one after the password."""
+        count = twofactor.devices_reset(users=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step verification reset for %(count)d account.",
+                "Two-step verification reset for %(count)d accounts.",
+                count,
+            )
+            % {"count": count},
+        )
 
     def get_inlines(
         self, request: HttpRequest, obj: User | None

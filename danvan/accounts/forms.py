@@ -138,3 +138,27 @@ class UserAdminChangeForm(_ContactCleaning, UserChangeForm):  # type: ignore[typ
             "full_name", "email", "phone", "password", "is_active", "is_staff", "is_superuser",
             "groups", "last_login", "date_joined",
         )  # fmt: skip
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The 6-digit code of an authenticator app; spaces are ignored."""
+
+    code = forms.CharField(
+        label=_("6-digit code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].error_messages["required"] = _(
+            "Enter the 6-digit code from your authenticator app."
+        )
+
+    def clean_code(self) -> str:
+        code = "".join(str(self.cleaned_data["code"]).split())
+        if len(code) != 6 or not code.isdigit():
+            raise ValidationError(_("The code has exactly 6 digits."), code="format")
+        return code

@@ -1,8 +1,9 @@
-"""Sign-in, sign-out, sign-up and the account page."""
+"""Sign-in (with the second factor for officials), sign-out, sign-up and the account page."""
 
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -11,14 +12,29 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from . import twofactor
 from .access import memberships_of, roles_of
-from .forms import LoginForm, SignupForm
+from .forms import LoginForm, SignupForm, TwoFactorCodeForm
 from .phone import display_phone
 from .services import citizen_register
 
-login_view = auth_views.LoginView.as_view(
-    form_class=LoginForm, template_name="accounts/login.html", redirect_authenticated_user=True
-)
+
+class LoginView(auth_views.LoginView):
+    """The password step; an official then goes on to the second factor."""
+
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        user = self.request.user
+        if twofactor.needs_two_factor(user) and not twofactor.is_verified(user):
+            return twofactor.two_factor_url(user, url)
+        return url
+
+
+login_view = LoginView.as_view()
 logout_view = auth_views.LogoutView.as_view()
 
 
@@ -65,3 +81,63 @@ def account(request: HttpRequest) -> HttpResponse:
         "phone": display_phone(user.phone) if user.phone else "",  # type: ignore[union-attr]
     }
     return render(request, "accounts/account.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """The second step of an official's sign-in: the current code of their device."""
+    user = request.user
+    next_url = twofactor.safe_next(request)
+    if not twofactor.needs_two_factor(user) or twofactor.is_verified(user):
+        return redirect(next_url)
+    device = twofactor.confirmed_device(user)
+    if device is None:
+        return redirect(twofactor.two_factor_url(user, next_url))
+    form = TwoFactorCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            error = twofactor.check_code(device, form.cleaned_data["code"])
+            if error is None:
+                twofactor.mark_verified(request, device)
+                return redirect(next_url)
+            form.add_error(None, error)
+        status = 422
+    context = {"form": form, "next": next_url, "demo_code": twofactor.demo_hint(device)}
+    return render(request, "accounts/two_factor_verify.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrolment: scan the QR code (or type the key), then confirm with one code."""
+    user = request.user
+    next_url = twofactor.safe_next(request)
+    if not twofactor.needs_two_factor(user):
+        return redirect(next_url)
+    if twofactor.confirmed_device(user) is not None:
+        return redirect(twofactor.two_factor_url(user, next_url))
+    device = twofactor.enrolment_device(user)
+    form = TwoFactorCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            error = twofactor.check_code(device, form.cleaned_data["code"])
+            if error is None:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                twofactor.mark_verified(request, device)
+                messages.success(request, _("Two-step verification is on for your account."))
+                return redirect(next_url)
+            form.add_error(None, error)
+        status = 422
+    secret = twofactor.secret_of(device)
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr_svg": twofactor.qr_svg(device),
+        "secret": twofactor.grouped(secret),
+        "device": device,
+    }
+    return render(request, "accounts/two_factor_setup.html", context, status=status)

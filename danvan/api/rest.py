@@ -28,6 +28,7 @@ from danvan.places.queries import served_communes
 
 from . import staff
 from .access import key_from, require
+from .docs import SelfHostedSwagger
 from .errors import KINDS, ApiError
 from .intake import letter_submit
 from .models import ApiKey, Scope
@@ -83,6 +84,7 @@ api = DanVanAPI(
     ),
     urls_namespace="api-v1",
     docs_url="/docs",
+    docs=SelfHostedSwagger(),  # no inline script: the CSP holds on the docs page too
 )
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut}

@@ -212,6 +212,12 @@ class Case(models.Model):
             # The officer queue: an agency's cases, by deadline then id (key pagination).
             models.Index(fields=["agency", "status", "due_on", "id"], name="case_queue"),
             models.Index(fields=["agency", "due_on", "id"], name="case_agency_due"),
+            # Every case with a running deadline, by deadline: the overdue count (ops metrics).
+            models.Index(
+                fields=["due_on", "status"],
+                condition=Q(due_on__isnull=False),
+                name="case_due_status",
+            ),
             models.Index(fields=["assignee", "due_on", "id"], name="case_assignee_due"),
             models.Index(fields=["citizen", "-received_at"], name="case_citizen"),
             models.Index(fields=["unit", "topic", "received_at"], name="case_unit_topic"),

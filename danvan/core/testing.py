@@ -6,17 +6,21 @@ import subprocess
 import sys
 import time
 import urllib.request
+from base64 import b32decode
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django_otp.oath import hotp
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 START_TIMEOUT = 60
+# The demo password of each platform `running_platform` serves, by base URL (for sign_in).
+_PASSWORDS: dict[str, str] = {}
 
 
 def free_port() -> int:
@@ -55,10 +59,12 @@ def running_platform(var_dir: Path, *, password: str) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    _PASSWORDS[url] = password
     try:
         _wait_until_served(url, server)
         yield url
     finally:
+        _PASSWORDS.pop(url, None)
         server.terminate()
         server.wait(timeout=30)
         log.close()
@@ -89,6 +95,42 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def totp_code(secret: str, *, at: float | None = None) -> str:
+    """The 6-digit TOTP code (30-second steps) of a base32 key at a Unix time (now)."""
+    text = secret.replace(" ", "").upper()
+    key = b32decode(text + "=" * (-len(text) % 8))
+    return f"{hotp(key, int(time.time() if at is None else at) // 30, digits=6):06d}"
+
+
+def sign_in(
+    page: Any, base: str, login: str, password: str | None = None, *, lands_on: str = "/staff/",
+    totp_secret: str | None = None,
+) -> None:  # fmt: skip
+    """Sign in through the real login form, then the second factor of an official.
+
+    The password is the demo password the platform at `base` was started with, unless given.
+    The code comes from the demo officials' published key (DANVAN_DEMO_TOTP_SECRET), unless
+    `totp_secret` is given. A code is accepted once per device: when the same account signed
+    in within the last 30 seconds, the next step's code (inside the ±1 step tolerance) goes in.
+    """
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email hoặc số điện thoại di động").fill(login)
+    page.get_by_label("Mật khẩu").fill(password or _PASSWORDS[base])
+    page.get_by_role("button", name="Đăng nhập").last.click()
+    page.wait_for_load_state()
+    if "/accounts/two-factor/" in page.url:
+        secret = totp_secret or str(settings.DANVAN_DEMO_TOTP_SECRET)
+        for ahead in (0, 30):
+            if ahead:
+                time.sleep(1.1)  # the throttle after one wrong code
+            page.locator("input[name=code]").fill(totp_code(secret, at=time.time() + ahead))
+            page.locator("form:has(input[name=code]) button[type=submit]").click()
+            page.wait_for_load_state()
+            if "/accounts/two-factor/" not in page.url:
+                break
+    page.wait_for_url(base + lands_on)
 
 
 def serious_accessibility_violations(page: Any) -> list[str]:

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from danvan.accounts.models import Membership, User
 from danvan.accounts.roles import Role
+from danvan.accounts.twofactor import device_ensure
 from danvan.places.models import REFORM_DATE, Agency, Unit
 from danvan.places.services import peoples_committees_ensure, units_load
 
@@ -141,8 +142,16 @@ def _account_ensure(account: DemoAccount, password: str | None) -> User:
             ended_on=None,
             defaults={"started_on": REFORM_DATE},
         )
+    if account.role != Role.CITIZEN:
+        # Officials sign in with a second factor; the demo ones share the published key.
+        device_ensure(user, secret=demo_totp_secret())
     return user
 
 
 def demo_password() -> str:
     return str(settings.DANVAN_DEMO_PASSWORD)
+
+
+def demo_totp_secret() -> str:
+    """The base32 TOTP key of every demo official (README.md publishes it)."""
+    return str(settings.DANVAN_DEMO_TOTP_SECRET)

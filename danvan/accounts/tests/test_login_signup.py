@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -6,6 +7,7 @@ from django.utils import translation
 from conftest import DEMO_PASSWORD
 from danvan.accounts.models import User
 from danvan.accounts.roles import Role
+from danvan.core.testing import totp_code
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
@@ -37,6 +39,10 @@ def test_official_signs_in_by_email_in_any_case_and_lands_on_staff_home():
     response = client.post(
         LOGIN, {"username": "XuLy@demo.danvan.vn", "password": DEMO_PASSWORD}, follow=True
     )
+    # The password is the first step; the demo key's code is the second.
+    assert response.redirect_chain[-1][0] == "/accounts/two-factor/?next=%2Fafter-login%2F"
+    code = totp_code(settings.DANVAN_DEMO_TOTP_SECRET)
+    response = client.post(response.redirect_chain[-1][0], {"code": code}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("portal:staff-home")
 
 

@@ -6,8 +6,7 @@ import re
 import pytest
 from PIL import Image
 
-from conftest import DEMO_PASSWORD
-from danvan.core.testing import serious_accessibility_violations
+from danvan.core.testing import serious_accessibility_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}
@@ -21,14 +20,6 @@ def photo(tmp_path):
     Image.new("RGB", (320, 240), "olive").save(buffer, "JPEG")
     path.write_bytes(buffer.getvalue())
     return path
-
-
-def sign_in(page, base, login):
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email hoặc số điện thoại di động").fill(login)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").last.click()
-    page.wait_for_url(base + "/staff/")
 
 
 def act(page, case_url, action, fill=None):

@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from conftest import DEMO_PASSWORD
-from danvan.core.testing import serious_accessibility_violations
+from danvan.core.testing import serious_accessibility_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}
@@ -24,14 +23,6 @@ MATTER = "Đề nghị cấp lại giấy chứng nhận quyền sử dụng đ�
 
 def today():
     return datetime.now(tz=ZoneInfo("Asia/Ho_Chi_Minh")).date()
-
-
-def sign_in(page, base, login):
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email hoặc số điện thoại di động").fill(login)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").last.click()
-    page.wait_for_url(base + "/staff/")
 
 
 def citizen_books_a_reception_slot(page, base):

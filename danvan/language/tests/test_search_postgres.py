@@ -1,8 +1,10 @@
 """The search contract on PostgreSQL: a throwaway server with the project's migrations.
 
-The server (Debian's binaries, installed if missing) is started once for this module, its
-database is reached through an extra connection alias, and every test runs in a
-transaction that is rolled back. The tests are `TestContract`'s, unchanged.
+When the test database is SQLite, the server (Debian's binaries, installed if missing) is
+started once for this module, its database is reached through an extra connection alias,
+and every test runs in a transaction that is rolled back. When the test database is
+already PostgreSQL (`make pytest-postgres`), the tests use it. The tests are
+`TestContract`'s, unchanged.
 """
 
 from collections.abc import Iterator
@@ -10,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from danvan.core.testing_postgres import postgres_server
 from danvan.language.search import search
-from danvan.language.testing_postgres import postgres_server
 
 from . import test_search as contract
 
@@ -20,6 +22,9 @@ ALIAS = "search_postgres"
 
 @pytest.fixture(scope="module")
 def postgres(django_db_blocker) -> Iterator[str]:
+    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+        yield DEFAULT_DB_ALIAS  # the test database itself
+        return
     with postgres_server() as server:
         entry = server.migrated_database("danvan_search")
         configured = connections.configure_settings(
@@ -36,7 +41,11 @@ def postgres(django_db_blocker) -> Iterator[str]:
 
 
 @pytest.fixture
-def using(postgres, django_db_blocker) -> Iterator[str]:
+def using(postgres, django_db_blocker, request) -> Iterator[str]:
+    if postgres == DEFAULT_DB_ALIAS:
+        request.getfixturevalue("db")
+        yield postgres
+        return
     with django_db_blocker.unblock(), transaction.atomic(using=postgres):
         yield postgres
         transaction.set_rollback(True, using=postgres)

@@ -147,7 +147,7 @@ def test_the_logbook_is_key_paginated_in_a_fixed_number_of_queries(
         )  # fmt: skip
     client = client_as(Role.RECEPTION_OFFICER)
     client.get("/staff/reception/logbook/")  # warm the session
-    with django_assert_num_queries(4):  # session, user, memberships, entries with joins
+    with django_assert_num_queries(5):  # session, user, 2FA device, memberships, entries
         page = client.get("/staff/reception/logbook/")
     assert page.content.decode().count("Phản ánh số") == LOG_PAGE_SIZE
     first = logbook_page(agency_ids=[commune_committee.pk])

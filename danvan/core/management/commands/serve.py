@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        _fresh_metrics_dir()
         commands = [_web_command(options["bind"], options["web_workers"])]
         commands += [_worker_command(n) for n in range(options["task_workers"])]
         children = [subprocess.Popen(cmd) for cmd in commands]  # noqa: S603
@@ -86,16 +88,33 @@ class _Sweeper:
         return [self.child] if self.child is not None else []
 
 
+def _fresh_metrics_dir() -> None:
+    """Every gunicorn worker writes its Prometheus samples here and /metrics adds them up
+    (prometheus_client's multiprocess mode); samples of an earlier run are removed."""
+    from django.conf import settings
+
+    default = str(Path(settings.VAR_DIR) / "prometheus")
+    directory = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", default))
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+
+
 def _web_command(bind: str, workers: int) -> list[str]:
     return [
         sys.executable, "-m", "gunicorn", "config.wsgi:application",
         "--bind", bind, "--workers", str(workers), "--threads", "4",
         "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "20",
-        "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1", "--no-control-socket",
+        "--forwarded-allow-ips", "127.0.0.1", "--no-control-socket",
     ]  # fmt: skip
 
 
 def _worker_command(number: int) -> list[str]:
+    from danvan.core.tasks_redis import backend
+
+    if backend() is not None:  # TASKS_BACKEND=danvan.core.tasks_redis.RedisBackend
+        name = f"{os.uname().nodename}-{os.getpid()}-{number}"
+        return [sys.executable, "manage.py", "rqworker", "--name", name]
     return [
         sys.executable, "manage.py", "db_worker", "--queue-name", "*",
         "--interval", "1", "--no-reload", "--worker-id", f"{os.uname().nodename}-{os.getpid()}-{number}",

@@ -7,7 +7,13 @@ from danvan.accounts.models import User
 from danvan.demo.cases import demo_cases_load
 from danvan.demo.dialogues import demo_dialogues_load
 from danvan.demo.reception import demo_reception_load
-from danvan.demo.services import DEMO_EMAIL_DOMAIN, PROVINCE_CODE, demo_load, demo_password
+from danvan.demo.services import (
+    DEMO_EMAIL_DOMAIN,
+    PROVINCE_CODE,
+    demo_load,
+    demo_password,
+    demo_totp_secret,
+)
 from danvan.places.models import Unit
 
 
@@ -28,6 +34,10 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": password})
         for account in report.accounts:
             self.stdout.write(f"  {account.role.label:<24} {account.login}")
+        self.stdout.write(
+            _("Officials' two-step verification key (any authenticator app): %(secret)s")
+            % {"secret": demo_totp_secret()}
+        )
         letters = demo_cases_load(
             count=options["letters"],
             officer=User.objects.get(email=f"xuly@{DEMO_EMAIL_DOMAIN}"),

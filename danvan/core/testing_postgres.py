@@ -9,6 +9,14 @@ directory (no TCP port, so nothing can collide with or reach another server), wi
 durability switched off because the data is thrown away. If Debian's binaries are missing
 they are installed with apt-get (through sudo when not root). PostgreSQL refuses to run as
 root, so under root the cluster belongs to `nobody`.
+
+As a command, it runs another command against a fresh server (how `make pytest-postgres`
+runs the suite on PostgreSQL), exiting with that command's code:
+
+    python -m danvan.core.testing_postgres -- pytest -q -m "not e2e"
+
+The command sees the server's URL in DANVAN_TEST_DATABASE_URL (`config.settings_test` then
+uses it instead of SQLite in memory); pytest-django creates `test_danvan` on it.
 """
 
 import glob
@@ -28,6 +36,7 @@ from urllib.parse import quote
 PORT = 5432  # only names the socket file inside our own directory
 START_TIMEOUT = 30
 FAST_UNSAFE = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+URL_VARIABLE = "DANVAN_TEST_DATABASE_URL"
 INITDB = ["-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"]
 START = ["-w", "-t", str(START_TIMEOUT)]
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
@@ -164,3 +173,22 @@ def _run(owner: pwd.struct_passwd | None, *args: object) -> None:
     except subprocess.CalledProcessError as error:
         output = (error.stdout + error.stderr).decode(errors="replace")
         raise PostgresUnavailable(f"{Path(str(args[0])).name} failed: {output}") from error
+
+
+def main(argv: list[str]) -> int:
+    """Start a server, run `argv` (after an optional `--`) with its URL, return its code."""
+    command = argv[1:] if argv[:1] == ["--"] else argv
+    if not command:
+        sys.stderr.write("usage: python -m danvan.core.testing_postgres -- COMMAND...\n")
+        return 2
+    try:
+        with postgres_server() as server:
+            env = {**os.environ, URL_VARIABLE: server.url("danvan")}
+            return subprocess.run(command, env=env, check=False).returncode  # noqa: S603
+    except PostgresUnavailable as error:
+        sys.stderr.write(f"PostgreSQL: {error}\n")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
