@@ -7,18 +7,17 @@ repeated sweep reminds once. The `deliver` task claims a row before sending; a r
 """
 
 import logging
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from danvan.accounts.models import User
+from danvan.core import outbox
 from danvan.core.sms import send_sms
 
 from .models import Case, CaseEvent, Notification
@@ -31,8 +30,7 @@ NOTIFIED = frozenset(
     {Action.ACCEPT, Action.DECLINE, Action.FORWARD, Action.GUIDE, Action.REQUEST_INFO,
      Action.EXTEND, Action.RESOLVE, Action.LINK, Action.MERGE}
 )  # fmt: skip
-MAX_ATTEMPTS = 5
-STUCK_AFTER = timedelta(minutes=15)
+MAX_ATTEMPTS, STUCK_AFTER = outbox.MAX_ATTEMPTS, outbox.STUCK_AFTER
 
 
 def notify_submitted(case: Case) -> None:
@@ -59,31 +57,14 @@ def queue(case: Case, *, key: str, purpose: str, to_user: User | None = None) ->
     return True
 
 
-def requeue_stuck(now: Any = None) -> int:
+def requeue_stuck(now: datetime | None = None) -> int:
     """Queue again what a dead worker left half-sent, or what failed and may be retried."""
-    now = now or timezone.now()
-    stuck = Notification.objects.filter(
-        state__in=[
-            Notification.State.SENDING,
-            Notification.State.QUEUED,
-            Notification.State.FAILED,
-        ],
-        created_at__lt=now - STUCK_AFTER,
-        attempts__lt=MAX_ATTEMPTS,
-    ).values_list("pk", flat=True)
-    ids = list(stuck[:500])
-    Notification.objects.filter(pk__in=ids).update(state=Notification.State.QUEUED)
-    for pk in ids:
-        deliver.enqueue(pk)
-    return len(ids)
+    return outbox.requeue_stuck(Notification, deliver.enqueue, now)
 
 
 @task
 def deliver(notification_id: int) -> str:
-    claimed = Notification.objects.filter(
-        pk=notification_id, state=Notification.State.QUEUED
-    ).update(state=Notification.State.SENDING, attempts=F("attempts") + 1)
-    if not claimed:
+    if not outbox.claim(Notification, notification_id):
         return "already handled"
     row = Notification.objects.select_related("case", "to_user").get(pk=notification_id)
     try:

@@ -3,7 +3,7 @@
 `commitments_remind` queues one `Reminder` row per official, commitment, due date and lead
 time; the key is unique, so running it twice (or on two machines) reminds once. A task sends
 each row after commit; a row a dead worker left half-sent, or that failed, is queued
-again by the next run (`requeue_stuck`), up to MAX_ATTEMPTS. Lead times come from `DANVAN_COMMITMENT_REMINDER_DAYS` (days before
+again by the next run (`requeue_stuck`), up to `outbox.MAX_ATTEMPTS`. Lead times come from `DANVAN_COMMITMENT_REMINDER_DAYS` (days before
 the due date; 0 is the due date itself).
 """
 
@@ -12,13 +12,12 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from danvan.accounts.queries import agency_members
-from danvan.cases.notifications import MAX_ATTEMPTS, STUCK_AFTER
+from danvan.core import outbox
 
 from .access import OWNER_REMINDED_ROLES
 from .models import Commitment, CommitmentStatus, Reminder
@@ -66,25 +65,12 @@ def _queue(commitment: Commitment, user_id: int, lead: int) -> int:
 
 def requeue_stuck(now: datetime | None = None) -> int:
     """Queue again what a dead worker left half-sent, or what failed and may be retried."""
-    now = now or timezone.now()
-    stuck = Reminder.objects.filter(
-        state__in=[Reminder.State.SENDING, Reminder.State.QUEUED, Reminder.State.FAILED],
-        created_at__lt=now - STUCK_AFTER,
-        attempts__lt=MAX_ATTEMPTS,
-    ).values_list("pk", flat=True)
-    ids = list(stuck[:500])
-    Reminder.objects.filter(pk__in=ids).update(state=Reminder.State.QUEUED)
-    for pk in ids:
-        deliver_reminder.enqueue(pk)
-    return len(ids)
+    return outbox.requeue_stuck(Reminder, deliver_reminder.enqueue, now)
 
 
 @task
 def deliver_reminder(reminder_id: int) -> str:
-    claimed = Reminder.objects.filter(pk=reminder_id, state=Reminder.State.QUEUED).update(
-        state=Reminder.State.SENDING, attempts=F("attempts") + 1
-    )
-    if not claimed:
+    if not outbox.claim(Reminder, reminder_id):
         return "already handled"
     row = Reminder.objects.select_related("commitment", "to_user").get(pk=reminder_id)
     try:
