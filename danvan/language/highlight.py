@@ -78,6 +78,15 @@ def edit_distance_within(a: str, b: str, limit: int) -> bool:
     """Optimal string alignment distance (a swap of two neighbours is one edit) <= limit."""
     if abs(len(a) - len(b)) > limit:
         return False
+    # What the two share at either end costs nothing: only the middle is aligned, so the
+    # hundreds of near words PostgreSQL's trigram lookup returns are checked quickly.
+    start = 0
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < len(a) - start and end < len(b) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    a, b = a[start : len(a) - end], b[start : len(b) - end]
     before: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):

@@ -8,10 +8,13 @@ app turns into its own objects; `scope_ids` limits it to the agencies an officer
 How a query runs, the same on SQLite (FTS5) and PostgreSQL (tsvector):
 1. Words: the query's folded words (no diacritics, lower case), at most MAX_TERMS.
 2. Typos: when the words as typed match fewer than FEW documents, each word held by fewer
-   than FEW is looked up with its variants (`typo_variants`: edit distance 1, 2 from
-   LONG_TERM letters, same first letter); the variants the index holds join it as
-   alternatives, nearest then most frequent first, at most MAX_VARIANTS. If the word itself
-   is held by some documents, only a variant RARE_FACTOR times as frequent joins it:
+   than FEW gets its typo variants (`highlight.is_typo_of`: edit distance 1, 2 from
+   LONG_TERM letters, same first letter) that the index holds, each database its own way
+   (`neighbours`): SQLite looks up the words `search_sqlite.typo_variants` spells out in
+   its FTS5 vocabulary; PostgreSQL asks its vocabulary table for the words nearest by
+   trigram similarity (pg_trgm) and keeps those within the edits. The variants join the
+   word as alternatives, nearest then most frequent first, at most MAX_VARIANTS. If the word
+   itself is held by some documents, only a variant RARE_FACTOR times as frequent joins it:
    "bnag" typed once does not hide "bang".
 3. Match: the newest `ranking.WINDOW` documents of the source (and scopes) holding every
    word or one of its variants, ranked in Python (`ranking`): the words as a phrase first,
@@ -46,7 +49,6 @@ COUNT_CAP = 100  # documents counted per word: enough to tell rare from common
 RERANK_WINDOW = 200
 MAX_LIMIT = 2000
 BATCH = 1000  # rows per transaction when reindexing: other writers get their turn
-ALPHABET = "abcdefghijklmnopqrstuvwxyz"  # folded text: variants need no other letters
 
 Row = tuple[int, int | None, str, str]  # source_id, scope_id, title, body
 _SOURCES: dict[str, Callable[[], Iterable[Row]]] = {}
@@ -74,6 +76,9 @@ class _Backend(Protocol):
     def added(self, cursor: CursorWrapper, rows: Sequence[Indexed]) -> None: ...
     def removed(self, cursor: CursorWrapper, rows: Sequence[Indexed]) -> None: ...
     def counts(self, cursor: CursorWrapper, terms: Sequence[str], cap: int) -> dict[str, int]: ...
+    def neighbours(
+        self, cursor: CursorWrapper, terms: Sequence[str]
+    ) -> dict[str, dict[str, int]]: ...
     def known(self, cursor: CursorWrapper, terms: Sequence[str], cap: int) -> dict[str, int]: ...
     def match(
         self,
@@ -189,44 +194,12 @@ def _matches(
         return groups, match(groups)
 
 
-def typo_variants(term: str) -> dict[str, int]:
-    """Words within `typo_limit(term)` edits of `term` with its first letter, with their
-    distance: one edit of any kind (a letter dropped, added, changed, or two swapped) and,
-    for long words, two slips (a letter dropped, doubled, or two swapped: "fcaeboook").
-    Not every pair of edits: that would be hundreds of thousands of words to look up.
-    """
-    limit = typo_limit(term)
-    if not limit:
-        return {}
-    found = dict.fromkeys(_edits(term), 1)
-    if limit > 1:
-        for slip in _slips(term):
-            for further in _slips(slip):
-                found.setdefault(further, 2)
-    return {word: d for word, d in found.items() if word[:1] == term[:1] and word != term}
-
-
-def _edits(word: str) -> set[str]:
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    changed = {a + c + b[1:] for a, b in splits if b for c in ALPHABET}
-    added = {a + c + b for a, b in splits for c in ALPHABET}
-    return _slips(word) | changed | added
-
-
-def _slips(word: str) -> set[str]:
-    """A letter dropped, two neighbours swapped, or a letter doubled."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    dropped = {a + b[1:] for a, b in splits if b}
-    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    doubled = {a + b[0] + b for a, b in splits if b}
-    return dropped | swapped | doubled
-
-
 def _with_variants(cursor: CursorWrapper, backend: _Backend, terms: list[str]) -> list[list[str]]:
     """Each query word with the typo variants that should match in its place."""
     checkable = [term for term in terms if typo_limit(term)]
     counts = backend.counts(cursor, checkable, COUNT_CAP) if checkable else {}
-    variants = {t: typo_variants(t) for t in checkable if counts.get(t, 0) < FEW}
+    unsure = [term for term in checkable if counts.get(term, 0) < FEW]
+    variants = backend.neighbours(cursor, unsure) if unsure else {}
     pool = sorted({word for found in variants.values() for word in found})
     known = backend.known(cursor, pool, COUNT_CAP) if pool else {}
     return [

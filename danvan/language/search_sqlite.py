@@ -15,10 +15,13 @@ from collections.abc import Collection, Sequence
 
 from django.db.backends.utils import CursorWrapper
 
+from .highlight import typo_limit
+
 FTS = "language_searchfts"
 VOCAB = "language_searchvocab"
 CHUNK = 5000  # placeholders per statement, well under SQLite's limit
 Indexed = tuple[int, str, int | None, str]  # SearchDoc id, source, scope_id, folded
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"  # folded text: variants need no other letters
 
 
 def added(cursor: CursorWrapper, rows: Sequence[Indexed]) -> None:
@@ -54,6 +57,45 @@ def counts(cursor: CursorWrapper, terms: Sequence[str], cap: int) -> dict[str, i
         [value for term in terms for value in (term, "folded : " + _quoted(term), cap)],
     )
     return {term: int(count) for term, count in cursor.fetchall() if count}
+
+
+def neighbours(cursor: CursorWrapper, terms: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Each term's typo variants with their distance, spelt out here; `known` then tells
+    which of them the index holds (a few hundred to a few thousand words a term)."""
+    return {term: typo_variants(term) for term in terms}
+
+
+def typo_variants(term: str) -> dict[str, int]:
+    """Words within `typo_limit(term)` edits of `term` with its first letter, with their
+    distance: one edit of any kind (a letter dropped, added, changed, or two swapped) and,
+    for long words, two slips (a letter dropped, doubled, or two swapped: "fcaeboook").
+    Not every pair of edits: that would be hundreds of thousands of words to look up.
+    """
+    limit = typo_limit(term)
+    if not limit:
+        return {}
+    found = dict.fromkeys(_edits(term), 1)
+    if limit > 1:
+        for slip in _slips(term):
+            for further in _slips(slip):
+                found.setdefault(further, 2)
+    return {word: d for word, d in found.items() if word[:1] == term[:1] and word != term}
+
+
+def _edits(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    changed = {a + c + b[1:] for a, b in splits if b for c in ALPHABET}
+    added = {a + c + b for a, b in splits for c in ALPHABET}
+    return _slips(word) | changed | added
+
+
+def _slips(word: str) -> set[str]:
+    """A letter dropped, two neighbours swapped, or a letter doubled."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    dropped = {a + b[1:] for a, b in splits if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    doubled = {a + b[0] + b for a, b in splits if b}
+    return dropped | swapped | doubled
 
 
 def known(cursor: CursorWrapper, terms: Sequence[str], cap: int) -> dict[str, int]:

@@ -15,6 +15,7 @@ column is stored rather than a GIN index on the expression because ranking (ts_r
 the vector of every match: recomputing it made a common query 45 times slower. Neither
 `unaccent` nor `pg_trgm` is needed: the text is folded (no diacritics) before it is stored,
 and typo tolerance looks up edit-distance variants in the same index on both databases.
+(Since 0003, PostgreSQL finds typo variants with pg_trgm instead.)
 """
 
 from django.db import migrations

@@ -24,8 +24,8 @@ from danvan.language.search import (
     reindex,
     remove_document,
     search,
-    typo_variants,
 )
+from danvan.language.search_sqlite import typo_variants
 
 COMMUNE_A, COMMUNE_B = 11, 22
 WORD = re.compile(r"[^\W_]+")  # how FTS5's unicode61 cuts folded text
