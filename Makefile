@@ -14,6 +14,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test lint setup serve demo messages bench clean browsers pytest pytest-postgres
+.PHONY: run-prod soak
 
 $(VAR):
 	mkdir -p $(VAR)
@@ -77,6 +78,16 @@ test: lint pytest pytest-postgres
 
 bench: setup
 	$(PY) -m bench
+
+# The production layout on this machine, loopback only (docs/production.md): nginx on :8000,
+# gunicorn web processes, rqworkers, PostgreSQL + streaming replica, Redis; data in var/prod/.
+run-prod: setup
+	$(PY) -m deploy.run_prod $(RUN_PROD_ARGS)
+
+# Load and faults against that layout (bench/soak.py): 1,000,000 cases, 10 minutes of load,
+# then kill_web, kill_worker, restart_postgres, restart_redis, disk_full. Data in var/soak/.
+soak: setup
+	$(PY) -m bench soak $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) $(VAR) $(MO_FILES)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "danvan.core",
     "danvan.places",
     "danvan.rulebook",
+    "danvan.audit",
     "danvan.accounts",
     "danvan.documents",
     "danvan.language",
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "danvan.reception",
     "danvan.dialogues",
     "danvan.portal",
+    "danvan.privacy",
     "danvan.api",
     "danvan.ops",
     "danvan.demo",
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "danvan.audit.middleware.AuditActorMiddleware",  # the signed-in person acts in the audit log
     "django_otp.middleware.OTPMiddleware",
     "danvan.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

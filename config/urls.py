@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("danvan.accounts.urls")),
+    path("accounts/my-data/", include("danvan.privacy.urls")),
     path("", include("danvan.ops.urls")),
     path("", include("danvan.api.urls")),
     path("", include("danvan.cases.urls")),

@@ -110,7 +110,7 @@ class Layout:
         self.o = options
         self.root = options.root.resolve()
         self.logs = self.root / "logs"
-        self.report = report or (lambda line: print(line, file=sys.stderr, flush=True))
+        self.report = report or _stderr
         self.lock = threading.RLock()
         self.children: dict[str, Child] = {}
         self.sweepers: list[Any] = []
@@ -245,7 +245,7 @@ class Layout:
             conf.write_text(
                 f"bind 127.0.0.1\nport {self.o.redis_port}\nprotected-mode yes\n"
                 f"requirepass {password}\ndir {self.root / 'redis'}\n"
-                "appendonly yes\nappendfsync everysec\nsave \"\"\n"
+                'appendonly yes\nappendfsync everysec\nsave ""\n'
                 "maxmemory-policy noeviction\ndaemonize no\n"
             )
         finally:
@@ -316,7 +316,8 @@ class Layout:
             access_log=self.o.proxy_access_log,
         )
         binary = nginx.nginx_binary()
-        check = subprocess.run([*nginx.argv(binary, config), "-t"], capture_output=True, check=False)  # noqa: S603
+        test = [*nginx.argv(binary, config), "-t"]
+        check = subprocess.run(test, capture_output=True, check=False)  # noqa: S603
         if check.returncode != 0:
             raise LayoutFailed(f"nginx -t: {check.stderr.decode(errors='replace')}")
         self._add(Child("proxy", lambda: nginx.argv(binary, config), self.logs / "proxy.log",
@@ -421,6 +422,11 @@ class Layout:
                 sweep.kill()
 
 
+def _stderr(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
 def _code(code: int | None) -> str:
     if code is not None and code < 0:
         return f"signal {signal.Signals(-code).name}"
@@ -449,7 +455,7 @@ def _local_keys() -> None:
 
     var = REPO / "var"
     var.mkdir(exist_ok=True)
-    keys = {
+    keys: dict[str, Callable[[], str]] = {
         "secret_key": lambda: secrets.token_urlsafe(50),
         "identity_key": lambda: base64.urlsafe_b64encode(os.urandom(32)).decode(),
     }
@@ -468,7 +474,7 @@ _django_ready = False
 
 def _django_setup(env: dict[str, str]) -> None:
     """Django in this process too (for settings), with the application's environment."""
-    global _django_ready  # noqa: PLW0603
+    global _django_ready
     if _django_ready:
         return
     import django

@@ -124,9 +124,7 @@ def write_config(
         # nginx's workers drop root to `nobody`, who must read the static files: as root,
         # keep them as root (a loopback trial); a real machine runs nginx as www-data.
         user="user root;" if os.geteuid() == 0 else "",
-        access_log=f"{logs}/nginx-access.log danvan buffer=64k flush=1s"
-        if access_log
-        else "off",
+        access_log=f"{logs}/nginx-access.log danvan buffer=64k flush=1s" if access_log else "off",
         body_limit=f"{(body_limit_bytes + MIB - 1) // MIB + 1}m",
         servers=servers,
         listen=listen,

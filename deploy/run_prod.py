@@ -67,12 +67,12 @@ def main(argv: list[str]) -> int:
             layout.tick()
             time.sleep(0.5)
     except LayoutFailed as error:
-        print(f"run_prod: {error}", file=sys.stderr, flush=True)
+        sys.stderr.write(f"run_prod: {error}\n")
         return 1
     except KeyboardInterrupt:
         pass
     finally:
-        print("Stopping...", file=sys.stderr, flush=True)
+        sys.stderr.write("Stopping...\n")
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         layout.stop()
     return 0
@@ -91,8 +91,9 @@ def _summary(layout: Layout) -> None:
         f"media      {layout.root / 'media'}",
         f"logs       {layout.logs}/",
     ]  # fmt: skip
-    print("\n".join(row for row in rows if row), flush=True)
-    print(f"Serving http://127.0.0.1:{o.listen}/  (Ctrl+C to stop; cwd {REPO})", flush=True)
+    sys.stdout.write("\n".join(row for row in rows if row) + "\n")
+    sys.stdout.write(f"Serving http://127.0.0.1:{o.listen}/  (Ctrl+C to stop; cwd {REPO})\n")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

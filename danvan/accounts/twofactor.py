@@ -27,6 +27,8 @@ from django.utils.translation import ngettext
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from danvan.audit.services import record
+
 from .access import AnyUser, can_open_staff_home
 from .models import User
 
@@ -83,9 +85,12 @@ def devices_reset(*, users: QuerySet[User]) -> int:
     """Delete the users' devices (a lost phone); returns how many accounts had one. Their
     verified sessions lapse at once: the session names a device that no longer exists."""
     devices = TOTPDevice.objects.filter(user__in=users)
-    count = int(devices.values("user").distinct().count())
-    devices.delete()
-    return count
+    with transaction.atomic():
+        holders = list(User.objects.filter(pk__in=devices.values("user")).order_by("pk"))
+        devices.delete()
+        for holder in holders:  # the audit log: whose second factor was reset, by whom
+            record("two_factor.reset", obj=holder)
+    return len(holders)
 
 
 def key_from_secret(secret: str) -> str:

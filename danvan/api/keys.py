@@ -11,9 +11,12 @@ import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from danvan.accounts.models import User
+from danvan.audit.context import current_actor
+from danvan.audit.services import record
 from danvan.places.models import Agency
 
 from .models import ApiKey, Scope
@@ -30,14 +33,20 @@ def key_issue(
     if unknown:
         raise ValueError(f"unknown scopes: {sorted(unknown)}")
     prefix, secret = secrets.token_hex(4), secrets.token_urlsafe(24)
-    key = ApiKey.objects.create(
-        name=name,
-        agency=agency,
-        scopes=sorted(wanted),
-        prefix=prefix,
-        secret_hash=_hash(secret),
-        created_by=by,
-    )
+    with transaction.atomic():
+        key = ApiKey.objects.create(
+            name=name,
+            agency=agency,
+            scopes=sorted(wanted),
+            prefix=prefix,
+            secret_hash=_hash(secret),
+            created_by=by,
+        )
+        # The audit log names the key by its prefix; never the secret, nor its hash.
+        issued = {"name": name, "agency": agency.pk if agency else None,
+                  "scopes": key.scopes, "prefix": prefix}  # fmt: skip
+        changes = {field: [None, value] for field, value in issued.items()}
+        record("api_key.issue", obj=key, changes=changes, actor=by or current_actor())
     return key, f"dv_{prefix}_{secret}"
 
 
@@ -59,7 +68,10 @@ def key_authenticate(raw: str) -> ApiKey | None:
 
 
 def key_revoke(key: ApiKey) -> None:
-    ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    with transaction.atomic():
+        now = timezone.now()
+        if ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=now):
+            record("api_key.revoke", obj=key, changes={"revoked_at": [None, now]})
     key.refresh_from_db(fields=["revoked_at"])
 
 

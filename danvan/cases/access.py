@@ -60,3 +60,12 @@ def citizen_cases(user: AnyUser) -> QuerySet[Case]:
     if not user.is_authenticated:
         return Case.objects.none()
     return Case.objects.filter(citizen=user)
+
+
+def retention_agency_ids(user: AnyUser) -> set[int]:
+    """Agencies whose archived letters `user` decides on: the head's (TT 05/2021 Art. 28)."""
+    return agency_ids_of(user, roles={Role.HEAD})
+
+
+def can_decide_retention(user: AnyUser, case: Case) -> bool:
+    return case.agency_id in retention_agency_ids(user)

@@ -6,6 +6,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from danvan.core.admin_readonly import ReadOnlyAdmin
+
 from .models import (
     HotIssue,
     IdentityLook,
@@ -40,20 +42,6 @@ class KeywordRuleAdmin(admin.ModelAdmin[KeywordRule]):
     list_filter = ["kind", "topic"]
 
 
-class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
-    """Records written by the platform: an administrator reads them, never edits them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(SuggestionModel)
 class SuggestionModelAdmin(ReadOnlyAdmin[SuggestionModel]):
     list_display = [
         "target",

@@ -57,3 +57,13 @@ def resolve_due(
 def extends_by_count(*, kind: str, accepted: date, second_round: bool = False) -> bool:
     """True when the rule extends by repeated periods (denunciations), False when by a cap."""
     return _resolve_rule(kind, accepted, second_round).extension_days > 0
+
+
+# Archived letters (lưu đơn) are kept this long, then the head decides (TT 05/2021 Art. 28).
+ARCHIVE_RETENTION_RULE = "DON-4"
+
+
+def retention_until(*, archived: date) -> Due:
+    """The last day an archived letter must be kept, from the rule in force that day."""
+    rule = current_rulebook().rule(ARCHIVE_RETENTION_RULE, on=archived)
+    return Due(rule.code, due_date(rule, archived, current_calendar()).due, rule.legal_basis)

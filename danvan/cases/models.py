@@ -157,6 +157,11 @@ class Case(models.Model):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Archiving (lưu đơn, TT 05/2021 Art. 28): a declined letter is kept until `retain_until`
+    # (rule DON-4), then the head of the agency keeps it longer or has it destroyed.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    retain_until = models.DateField(_("kept until"), null=True, blank=True)
+    destroyed_at = models.DateTimeField(_("destroyed"), null=True, blank=True)
     # Deadlines, computed once from the rule in force and stored with it.
     rulebook_edition = models.DateField(_("rules edition"))
     variant = models.CharField(_("deadline variant"), max_length=30, blank=True)
@@ -236,6 +241,11 @@ class Case(models.Model):
                 fields=["merged_into"],
                 condition=Q(merged_into__isnull=False),
                 name="case_merged_into_set",
+            ),
+            models.Index(
+                fields=["agency", "retain_until"],
+                condition=Q(archived_at__isnull=False, destroyed_at__isnull=True),
+                name="case_retention_due",
             ),
             models.Index(
                 fields=["due_on"],

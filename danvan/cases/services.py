@@ -284,7 +284,11 @@ def case_accept(*, case: Case, by: User, variant: str = "", note: str = "") -> C
 
 
 def case_decline(*, case: Case, by: User, reason: str, note: str) -> Case:
+    """Not handled (TT 05/2021 Art. 6(2), 28): the letter is archived (lưu đơn) and kept
+    until the retention period of rule DON-4 runs out; then its head decides."""
     DeclineReason(reason)
+    now = timezone.now()
+    kept = deadlines.retention_until(archived=timezone.localdate(now))
     with transaction.atomic():
         case = _move(
             case,
@@ -293,7 +297,9 @@ def case_decline(*, case: Case, by: User, reason: str, note: str) -> Case:
             note=note,
             decline_reason=reason,
             due_on=None,
-            data={"reason": reason},
+            archived_at=now,
+            retain_until=kept.due,
+            data={"reason": reason, "retain_until": kept.due.isoformat()},
         )
         case_document(case=case, kind=DocumentKind.DECLINE_NOTICE, by=by, note=note)
     return case

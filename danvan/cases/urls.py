@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_staff
+from . import views, views_retention, views_staff
 
 app_name = "cases"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("don-cua-toi/", views.my_cases, name="mine"),
     path("tra-cuu/<str:code>/tep/<int:file_id>/", views_staff.public_file, name="public-file"),
     path("staff/cases/", views.queue, name="queue"),
+    path("staff/retention/", views_retention.retention, name="retention"),
     path("staff/cases/new/", views_staff.intake, name="intake"),
     path("staff/cases/import/", views_staff.import_letters, name="import"),
     path("staff/cases/assign/", views_staff.bulk_assign, name="bulk-assign"),

@@ -82,7 +82,11 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
     if case is None:
         raise Http404
     rate_form = forms.RateForm(request.POST or None)
-    can_rate = case.status in (Status.RESOLVED, Status.CLOSED) and case.rating is None
+    can_rate = (
+        case.status in (Status.RESOLVED, Status.CLOSED)
+        and case.rating is None
+        and case.destroyed_at is None
+    )
     if request.method == "POST" and can_rate and rate_form.is_valid():
         services.case_rate(case=case, **rate_form.cleaned_data)
         messages.success(request, _("Thank you. Your rating helps the agency do better."))

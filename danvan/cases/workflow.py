@@ -47,6 +47,8 @@ class Action(models.TextChoices):
     SPLIT = "split", _("Split into cases")
     LINK = "link", _("Linked to a letter on the same matter")
     MERGE = "merge", _("Merged into a letter on the same matter")
+    RETAIN = "retain", _("Kept in the archive for another period")
+    DESTROY = "destroy", _("Destroyed after the retention period (TT 05/2021 Art. 28)")
 
 
 S, A = Status, Action

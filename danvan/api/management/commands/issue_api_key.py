@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from danvan.api.keys import key_issue
 from danvan.api.models import Scope
+from danvan.audit.context import acting_as
 from danvan.places.models import Agency
 
 
@@ -28,7 +29,8 @@ class Command(BaseCommand):
                 raise CommandError(f"no agency with code {options['agency']!r}")
         if set(options["scopes"]) - {Scope.SUBMIT} and agency is None:
             raise CommandError("the cases:read and cases:act scopes need --agency")
-        key, text = key_issue(name=options["name"], agency=agency, scopes=options["scopes"])
+        with acting_as("command:issue_api_key"):
+            key, text = key_issue(name=options["name"], agency=agency, scopes=options["scopes"])
         key.rate_per_minute = options["rate"]
         key.save(update_fields=["rate_per_minute"])
         self.stdout.write(text)

@@ -10,6 +10,8 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from danvan.audit.context import acting_as
+from danvan.audit.services import record
 from danvan.cases.models import Attachment, DenouncerIdentity
 from danvan.core import sealed
 
@@ -48,5 +50,7 @@ class Command(BaseCommand):
     help = "Re-seal denouncers' identities and sealed files under the first identity key."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        identities, files = rotate_all()
+        with acting_as("command:rotate_identity_keys"):
+            identities, files = rotate_all()
+            record("identity_keys.rotate", changes={"identities": identities, "files": files})
         self.stdout.write(f"identities={identities} files={files}")

@@ -51,6 +51,7 @@ class Command(BaseCommand):
             _Sweeper("detect_hot_issues", 3600 if minutes > 0 else 0),
             _Sweeper("train_suggesters", 24 * 3600 if minutes > 0 else 0),
             _Sweeper("plan_reception_sessions", 24 * 3600 if minutes > 0 else 0),
+            _Sweeper("sweep_retention", 24 * 3600 if minutes > 0 else 0),
         ]
 
         def stop(signum: int, frame: object) -> None:
