@@ -4,15 +4,19 @@ The embedded default cache is per process, so each server process counts on its 
 limit is per process there); production points CACHES at Redis and counts are shared.
 """
 
+import logging
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from redis.exceptions import RedisError
 
 from .errors import ApiError
 from .models import ApiKey
+
+logger = logging.getLogger("danvan.api")
 
 
 @dataclass(frozen=True)
@@ -29,19 +33,31 @@ def parse(text: str) -> Limit:
 
 
 def check(bucket: str, ident: str, limit: Limit) -> None:
-    """Count one request of `ident`; ApiError("rate_limited") with Retry-After beyond it."""
+    """Count one request of `ident`; ApiError("rate_limited") with Retry-After beyond it.
+
+    When the shared cache cannot be reached (Redis restarting), the request goes through
+    uncounted: a letter must not be refused because a counter is down.
+    """
     now = time.time()
     window = int(now // limit.seconds)
     key = f"ratelimit:{bucket}:{ident}:{window}"
-    cache.add(key, 0, timeout=limit.seconds + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: this request opens a new window
-        cache.set(key, 1, timeout=limit.seconds + 1)
-        count = 1
+        count = _count(key, limit.seconds + 1)
+    except (OSError, RedisError) as error:
+        logger.warning("rate limit not counted, the cache is unreachable: %r", error)
+        return
     if count > limit.count:
         retry = max(1, int((window + 1) * limit.seconds - now + 0.999))
         raise ApiError("rate_limited", retry_after=retry)
+
+
+def _count(key: str, timeout: int) -> int:
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr: this request opens a new window
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 def client_address(request: HttpRequest) -> str:

@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from danvan.api import ratelimit
 from danvan.api.access import key_from, require
@@ -110,6 +111,17 @@ class TestRateLimits:
         with pytest.raises(ApiError, match="rate_limited"):
             ratelimit.check_request(request, key)
         ratelimit.check_request(request, None)  # the address is not spent by the key
+
+    def test_an_unreachable_cache_lets_the_request_through_and_says_so(self, monkeypatch, caplog):
+        def down(*args, **kwargs):
+            raise RedisConnectionError("Connection refused")
+
+        monkeypatch.setattr(ratelimit.cache, "add", down)
+        limit = ratelimit.Limit(1, 60)
+        with caplog.at_level("WARNING", logger="danvan.api"):
+            ratelimit.check("t", "1.2.3.4", limit)
+            ratelimit.check("t", "1.2.3.4", limit)  # over the limit, but nothing counts
+        assert "rate limit not counted" in caplog.text
 
     @pytest.mark.parametrize(
         ("text", "limit"), [("120/min", (120, 60)), ("10/s", (10, 1)), ("5000/day", (5000, 86400))]
