@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import twofactor
 from .access import memberships_of, roles_of
@@ -95,17 +96,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if device is None:
         return redirect(twofactor.two_factor_url(user, next_url))
     form = TwoFactorCodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            error = twofactor.check_code(device, form.cleaned_data["code"])
-            if error is None:
-                twofactor.mark_verified(request, device)
-                return redirect(next_url)
-            form.add_error(None, error)
-        status = 422
+    if request.method == "POST" and _code_accepted(form, device):
+        twofactor.mark_verified(request, device)
+        return redirect(next_url)
     context = {"form": form, "next": next_url, "demo_code": twofactor.demo_hint(device)}
-    return render(request, "accounts/two_factor_verify.html", context, status=status)
+    return render(request, "accounts/two_factor_verify.html", context, status=_status(request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,18 +115,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect(twofactor.two_factor_url(user, next_url))
     device = twofactor.enrolment_device(user)
     form = TwoFactorCodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            error = twofactor.check_code(device, form.cleaned_data["code"])
-            if error is None:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                twofactor.mark_verified(request, device)
-                messages.success(request, _("Two-step verification is on for your account."))
-                return redirect(next_url)
-            form.add_error(None, error)
-        status = 422
+    if request.method == "POST" and _code_accepted(form, device):
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        twofactor.mark_verified(request, device)
+        messages.success(request, _("Two-step verification is on for your account."))
+        return redirect(next_url)
     secret = twofactor.secret_of(device)
     context = {
         "form": form,
@@ -140,4 +129,20 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "secret": twofactor.grouped(secret),
         "device": device,
     }
-    return render(request, "accounts/two_factor_setup.html", context, status=status)
+    return render(request, "accounts/two_factor_setup.html", context, status=_status(request))
+
+
+def _code_accepted(form: TwoFactorCodeForm, device: TOTPDevice) -> bool:
+    """A well-formed code the device accepts; otherwise the form carries the reason."""
+    if not form.is_valid():
+        return False
+    error = twofactor.check_code(device, form.cleaned_data["code"])
+    if error is not None:
+        form.add_error(None, error)
+        return False
+    return True
+
+
+def _status(request: HttpRequest) -> int:
+    """A page shown again after a POST is a refused code (the accepted one redirects)."""
+    return 422 if request.method == "POST" else 200

@@ -10,6 +10,7 @@ the border); else the commune whose name the address names.
 """
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -87,9 +88,13 @@ class LetterForm(forms.Form):
 
 
 def letter_submit(
-    fields: dict[str, Any], *, key: ApiKey | None, idempotency_key: str | None = None
-) -> Case:
-    """Check `fields` and register the letter; ApiError with every wrong field otherwise."""
+    fields: dict[str, Any], *, key: ApiKey | None, idempotency_key: str | None = None,
+    on_created: Callable[[Case], None] | None = None,
+) -> Case:  # fmt: skip
+    """Check `fields` and register the letter; ApiError with every wrong field otherwise.
+
+    `on_created` is called only when a new letter is stored (not for a retry's first one).
+    """
     form = LetterForm(fields)
     if not form.is_valid():
         errors = {name: str(problems[0]) for name, problems in form.errors.items()}
@@ -116,6 +121,7 @@ def letter_submit(
         location=location,
         channel=Channel.API,
         idempotency_key=idempotency_key,
+        on_created=on_created,
     )
 
 

@@ -308,9 +308,9 @@ def case_create(
     if key is not None:
         require(key, Scope.SUBMIT)
     token = _idempotency(idempotency_key, key)
-    existed = bool(token) and Case.objects.filter(idempotency_key=token).exists()
     fields = {name: value for name, value in payload.dict().items() if value is not None}
-    case = letter_submit(fields, key=key, idempotency_key=token)
+    created: list[Case] = []
+    case = letter_submit(fields, key=key, idempotency_key=token, on_created=created.append)
     body = {
         "tracking_code": case.tracking_code,
         "status": case.status,
@@ -318,7 +318,7 @@ def case_create(
         "due_on": case.due_on,
         "received_at": local(case.received_at),
     }
-    return Reply(200 if existed else 201, body)
+    return Reply(201 if created else 200, body)
 
 
 def _events(events: list[CaseEvent], *, staff_view: bool) -> list[dict[str, Any]]:

@@ -58,3 +58,14 @@ def said(msgid: str, **values: object) -> str:
     with override("vi"):
         text = gettext(msgid)
     return escape(text % values if values else text)
+
+
+def assert_access(response, role, allowed) -> None:
+    """The page opens for the allowed roles; anonymous is sent to log in; others get 403."""
+    if role in allowed:
+        assert response.status_code == 200
+    elif role is None:
+        assert response.status_code == 302
+        assert "/accounts/login/" in response.url
+    else:
+        assert response.status_code == 403

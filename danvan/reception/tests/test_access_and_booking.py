@@ -8,7 +8,7 @@ from danvan.accounts.roles import Role
 from danvan.reception import services
 from danvan.reception.models import Booking
 
-from .conftest import said
+from .conftest import assert_access, said
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +29,7 @@ ALL = (None, C, R, H, D, S, A, X)
 )
 @pytest.mark.parametrize("role", ALL)
 def test_role_matrix(client_as, url, allowed, role):
-    response = client_as(role).get(url)
-    if role in allowed:
-        assert response.status_code == 200
-    elif role is None:
-        assert response.status_code == 302
-        assert "/accounts/login/" in response.url
-    else:
-        assert response.status_code == 403
+    assert_access(client_as(role).get(url), role, allowed)
 
 
 def test_a_session_of_another_agency_cannot_be_marked(client_as, person, province_committee):
