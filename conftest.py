@@ -33,6 +33,17 @@ def frozen_time(request: pytest.FixtureRequest) -> Iterator[time_machine.Travell
         yield traveller
 
 
+@pytest.fixture(autouse=True)
+def fresh_reference_data() -> Iterator[None]:
+    """Each test starts without reference data a previous test kept in memory: the rows it
+    read were rolled back with that test's transaction."""
+    from danvan.core import refcache
+
+    refcache.clear()
+    yield
+    refcache.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def officials_pass_the_second_factor() -> Iterator[None]:
     """`Client.force_login` stands for a whole sign-in: an official's session is also marked

@@ -265,6 +265,10 @@ CACHES = {
 DANVAN_TASK_RETRIES = env_int("DANVAN_TASK_RETRIES", 3)
 DANVAN_TASK_TIMEOUT = env_int("DANVAN_TASK_TIMEOUT", 3600)
 
+# Reference data (topics, communes, rules, routing, API keys) is kept in memory per process;
+# each process looks this often (seconds) whether another one changed it (danvan.core.refcache).
+DANVAN_REFERENCE_CHECK_SECONDS = float(env_str("DANVAN_REFERENCE_CHECK_SECONDS", "1"))
+
 # /metrics answers a Bearer token equal to this; without one, only loopback (docs/operations.md).
 DANVAN_METRICS_TOKEN = env_str("DANVAN_METRICS_TOKEN")
 

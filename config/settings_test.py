@@ -34,6 +34,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# One process: its own changes drop what it keeps at once (danvan.core.refcache).
+DANVAN_REFERENCE_CHECK_SECONDS = float("inf")
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Static files are not served to the test client; the browser tests run the real settings.
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405

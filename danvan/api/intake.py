@@ -18,12 +18,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.phone import normalize_phone
-from danvan.cases.models import Case, Channel, Topic
+from danvan.cases.models import Case, Channel
+from danvan.cases.reference import topic_by_code
 from danvan.cases.services import case_submit
 from danvan.cases.workflow import Kind
 from danvan.language.text import fold
 from danvan.places.models import Unit
-from danvan.places.queries import served_communes
+from danvan.places.queries import served_commune_list
 
 from .errors import ApiError
 from .models import ApiKey
@@ -100,7 +101,7 @@ def letter_submit(
         errors = {name: str(problems[0]) for name, problems in form.errors.items()}
         raise ApiError("invalid_input", fields=errors)
     data = form.cleaned_data
-    topic = Topic.objects.filter(code=data["service_code"], is_public=True, is_active=True).first()
+    topic = topic_by_code(data["service_code"], public=True)
     if topic is None:
         raise ApiError(
             "unknown_service", fields={"service_code": str(_("Choose a topic from the list."))}
@@ -138,7 +139,7 @@ def _content(data: dict[str, Any]) -> str:
 
 
 def unit_for(data: dict[str, Any]) -> Unit:
-    units = list(served_communes())
+    units = served_commune_list()
     if data.get("unit_code"):
         found = next((u for u in units if u.code == data["unit_code"]), None)
         if found is None:

@@ -17,6 +17,8 @@ from django.utils import timezone
 from danvan.accounts.models import User
 from danvan.audit.context import current_actor
 from danvan.audit.services import record
+from danvan.core import refcache
+from danvan.core.refcache import reference
 from danvan.places.models import Agency
 
 from .models import ApiKey, Scope
@@ -57,7 +59,7 @@ def key_authenticate(raw: str) -> ApiKey | None:
     if len(parts) != 3 or parts[0] != "dv":
         return None
     _, prefix, secret = parts
-    key = ApiKey.objects.select_related("agency").filter(prefix=prefix).first()
+    key = _by_prefix(prefix)
     if key is None or not hmac.compare_digest(key.secret_hash, _hash(secret)):
         return None
     now = timezone.now()
@@ -67,11 +69,18 @@ def key_authenticate(raw: str) -> ApiKey | None:
     return key
 
 
+@reference(ApiKey, Agency)
+def _by_prefix(prefix: str) -> ApiKey | None:
+    """Kept in memory per process: a revocation reaches every process within a second."""
+    return ApiKey.objects.select_related("agency").filter(prefix=prefix).first()
+
+
 def key_revoke(key: ApiKey) -> None:
     with transaction.atomic():
         now = timezone.now()
         if ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=now):
             record("api_key.revoke", obj=key, changes={"revoked_at": [None, now]})
+            refcache.changed()
     key.refresh_from_db(fields=["revoked_at"])
 
 

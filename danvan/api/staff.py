@@ -21,6 +21,7 @@ from danvan.cases import services
 from danvan.cases.models import Case, Topic
 from danvan.cases.queries import deadline_page, page_key_valid
 from danvan.cases.workflow import OPEN, Action, DeclineReason, Kind, Status, target
+from danvan.core import refcache
 from danvan.places.models import Agency
 
 from .errors import ApiError
@@ -43,6 +44,7 @@ def key_user(key: ApiKey) -> User:
             user.set_unusable_password()
             user.save(update_fields=["password"])
         ApiKey.objects.filter(pk=key.pk, user__isnull=True).update(user=user)
+        refcache.changed()
     key.user = user
     return user
 

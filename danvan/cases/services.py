@@ -90,13 +90,11 @@ def case_submit(
 ) -> Case:
     """Register a letter with its files. Committed before the caller shows a tracking code.
 
-    A retry with the same idempotency key returns the first case and creates nothing.
+    A retry with the same idempotency key returns the first case and creates nothing: the
+    key's unique index refuses the second row (retries are rare; a look-up before every
+    letter would cost every letter a query).
     A denouncer's identity goes sealed into its own table, never into the case's fields.
     """
-    if idempotency_key and (
-        existing := Case.objects.filter(idempotency_key=idempotency_key).first()
-    ):
-        return existing
     received_at = received_at or timezone.now()
     received = timezone.localdate(received_at)
     second_round = first_round is not None
@@ -141,7 +139,7 @@ def case_submit(
             attachments_add(case, files, by=by or citizen, source=Attachment.Source.CITIZEN)
             fingerprint_store(case)
             index_document(source="case", source_id=case.pk, scope_id=case.agency_id,
-                           title=case.title, body=case.content)  # fmt: skip
+                           title=case.title, body=case.content, new=True)  # fmt: skip
             _event(
                 case,
                 Action.SUBMIT,
@@ -158,7 +156,7 @@ def case_submit(
         if idempotency_key and (
             existing := Case.objects.filter(idempotency_key=idempotency_key).first()
         ):
-            return existing  # a concurrent retry won the race
+            return existing  # a retry, or a concurrent one that won the race
         raise
     return case
 

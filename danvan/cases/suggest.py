@@ -13,9 +13,11 @@ from typing import Any
 from django.db import transaction
 from django.tasks import task
 
+from danvan.core.refcache import reference
 from danvan.language import classifier
 
 from .models import Case, KeywordRule, SuggestionModel, SuggestionSettings, Topic
+from .reference import topic_by_code
 
 _loaded: dict[int, classifier.Model] = {}  # version id -> model, per process
 TEST_SHARE = 0.2
@@ -33,7 +35,7 @@ class Suggestion:
 def suggest(text: str) -> Suggestion:
     topic = _predict(SuggestionModel.Target.TOPIC, text)
     kind = _predict(SuggestionModel.Target.KIND, text)
-    found = Topic.objects.filter(code=topic[0], is_active=True).first() if topic[0] else None
+    found = topic_by_code(topic[0]) if topic[0] else None
     return Suggestion(topic=found, topic_confidence=topic[1] if found else None,
                       kind=kind[0], kind_confidence=kind[1] if kind[0] else None,
                       source=f"{topic[2]}/{kind[2]}")  # fmt: skip
@@ -50,6 +52,7 @@ def _predict(target: str, text: str) -> tuple[str, float, str]:
     return rules.label, rules.confidence, "rules"
 
 
+@reference(SuggestionModel)
 def _active(target: str) -> tuple[classifier.Model | None, int | None]:
     version = (
         SuggestionModel.objects.filter(target=target, is_active=True)
@@ -67,6 +70,7 @@ def _active(target: str) -> tuple[classifier.Model | None, int | None]:
     return _loaded[version], version
 
 
+@reference(KeywordRule, Topic)
 def _rules(target: str) -> classifier.KeywordRules:
     by_topic = target == SuggestionModel.Target.TOPIC
     rows = KeywordRule.objects.filter(topic__isnull=not by_topic).select_related("topic")
@@ -85,9 +89,14 @@ def intake_fields(text: str, topic: Topic | None) -> tuple[Topic | None, dict[st
               "suggested_kind": found.kind, "suggestion_source": found.source}  # fmt: skip
     if topic is not None or found.topic is None:
         return topic, fields
-    rules = SuggestionSettings.current()
+    rules = _settings()
     confident = (found.topic_confidence or 0) >= rules.threshold
     return (found.topic if rules.auto_route and confident else None), fields
+
+
+@reference(SuggestionSettings)
+def _settings() -> SuggestionSettings:
+    return SuggestionSettings.current()
 
 
 def training_data(target: str) -> tuple[list[str], list[str]]:

@@ -109,9 +109,13 @@ def index_document(
     title: str,
     body: str,
     using: str = DEFAULT_DB_ALIAS,
+    new: bool = False,
 ) -> None:
-    """Add or update one document; indexing the same text again changes nothing."""
-    _store(source, [_prepared((source_id, scope_id, title, body))], using=using)
+    """Add or update one document; indexing the same text again changes nothing.
+
+    `new`: the object was created in this transaction, so nothing is indexed for it yet.
+    """
+    _store(source, [_prepared((source_id, scope_id, title, body))], using=using, new=new)
 
 
 def remove_document(*, source: str, source_id: int, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -238,19 +242,22 @@ def _prepared(row: Row) -> _Doc:
     return _Doc(source_id, scope_id, title, body, fold(f"{title}\n{body}"))
 
 
-def _store(source: str, docs: list[_Doc], *, using: str) -> None:
-    """Insert or update `docs` and the full-text index with them, in one transaction."""
+def _store(source: str, docs: list[_Doc], *, using: str, new: bool = False) -> None:
+    """Insert or update `docs` and the full-text index with them, in one transaction
+    (the caller's, if any: a failure here fails it, as it should fail a new letter)."""
     latest = {doc.source_id: doc for doc in docs}  # a source_id twice: the last one wins
     backend = _backend(using)
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+    atomic = transaction.atomic(using=using, savepoint=False)
+    with atomic, connections[using].cursor() as cursor:
         stored = SearchDoc.objects.using(using).filter(source=source, source_id__in=latest)
         fields = ("source", "source_id", "scope_id", "title", "body", "folded")
-        old = {d.source_id: d for d in stored.only(*fields)}
+        old = {} if new else {d.source_id: d for d in stored.only(*fields)}
         fresh = [doc for doc in latest.values() if _changed(old.get(doc.source_id), doc)]
         if not fresh:
             return
         replaced = [old[doc.source_id] for doc in fresh if doc.source_id in old]
-        backend.removed(cursor, [_indexed(d) for d in replaced])
+        if replaced:
+            backend.removed(cursor, [_indexed(d) for d in replaced])
         now = timezone.now()
         saved = SearchDoc.objects.using(using).bulk_create(
             [SearchDoc(source=source, updated_at=now, **doc._asdict()) for doc in fresh],

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from danvan.core.refcache import reference
 from danvan.core.text import fold
 
 from .models import Agency, Unit, UnitSuccession
@@ -88,6 +89,12 @@ def served_communes() -> QuerySet[Unit]:
         parent__code=settings.DANVAN_PROVINCE_CODE,
         parent__valid_until__isnull=True,
     ).order_by("name")
+
+
+@reference(Unit)
+def served_commune_list() -> list[Unit]:
+    """`served_communes()` kept in memory (danvan.core.refcache) for every letter filed."""
+    return list(served_communes())
 
 
 def agencies_serving(*, unit: Unit) -> QuerySet[Agency]:

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from danvan.core import refcache
 from danvan.core.text import fold
 
 from .models import Agency, Unit, UnitSuccession
@@ -59,6 +60,7 @@ def _upsert_units(records: list[UnitRecord], report: LoadReport) -> dict[Key, in
         Unit.objects.bulk_update(to_update, [*_UNIT_FIELDS, "parent"], batch_size=2000)
         report.created += len(to_create)
         report.updated += len(to_update)
+    refcache.changed()  # bulk writes send no signals
     return ids
 
 

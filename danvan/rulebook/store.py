@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from danvan.core.refcache import reference
 from danvan.deadlines.calendar import WorkingCalendar
 from danvan.deadlines.rules import DayType, Rulebook, Setting, load_rulebook
 
@@ -10,6 +11,7 @@ from .models import CalendarDay, RuleSetting
 _LEGAL = load_rulebook()
 
 
+@reference(CalendarDay)
 def current_calendar() -> WorkingCalendar:
     days = list(CalendarDay.objects.values_list("day", "is_working_day"))
     return WorkingCalendar.with_overrides(
@@ -18,6 +20,7 @@ def current_calendar() -> WorkingCalendar:
     )
 
 
+@reference(RuleSetting)
 def current_rulebook() -> Rulebook:
     settings = [
         Setting(s.code, s.days, DayType(s.day_type) if s.day_type else None, s.roll_forward)
