@@ -21,7 +21,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer
 
 from danvan.cases.models import Case, CaseEvent, Topic
-from danvan.cases.queries import case_by_tracking_code, case_timeline
+from danvan.cases.queries import case_timeline, case_tracked
 from danvan.cases.workflow import Action, Kind, Status, allowed_actions
 from danvan.places.models import Agency
 from danvan.places.queries import served_communes
@@ -345,9 +345,10 @@ def _events(events: list[CaseEvent], *, staff_view: bool) -> list[dict[str, Any]
     auth=OPTIONAL,
 )
 def case_track(request: HttpRequest, tracking_code: str) -> dict[str, Any]:
-    case = case_by_tracking_code(tracking_code) if len(tracking_code) <= 20 else None
-    if case is None:
+    found = case_tracked(tracking_code) if len(tracking_code) <= 20 else None
+    if found is None:
         raise ApiError("not_found")
+    case, events = found
     answered = case.status in (Status.RESOLVED, Status.CLOSED) and case.answer
     return {
         "tracking_code": case.tracking_code,
@@ -362,7 +363,7 @@ def case_track(request: HttpRequest, tracking_code: str) -> dict[str, Any]:
         "received_at": local(case.received_at),
         "due_on": case.due_on,
         "answer": public_text(case.answer) if answered else None,
-        "events": _events(case_timeline(case=case, public_only=True), staff_view=False),
+        "events": _events(events, staff_view=False),
     }
 
 

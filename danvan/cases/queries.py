@@ -142,11 +142,33 @@ def case_timeline(*, case: Case, public_only: bool) -> list[CaseEvent]:
 
 
 def case_by_tracking_code(code: str) -> Case | None:
+    cases = Case.objects.select_related("agency", "unit", "topic")
+    return _one(cases.filter(tracking_code=_tracking_code(code)))
+
+
+# What a citizen tracking a letter through the API is shown: a few of the case's many columns.
+TRACKED = ("tracking_code", "status", "kind", "answer", "received_at", "due_on",
+           "topic__code", "topic__name", "unit__code", "unit__name")  # fmt: skip
+
+
+def case_tracked(code: str) -> tuple[Case, list[CaseEvent]] | None:
+    """The case `code` names, with only the TRACKED fields, and its public events."""
+    cases = Case.objects.select_related("unit", "topic").only(*TRACKED)
+    case = _one(cases.filter(tracking_code=_tracking_code(code)))
+    if case is None:
+        return None
+    events = CaseEvent.objects.filter(case_id=case.pk, is_public=True).only("action", "at")
+    return case, list(events)
+
+
+def _tracking_code(code: str) -> str:
     normalized = code.strip().upper().replace(" ", "")
     if len(normalized) == 12:
         normalized = f"{normalized[:4]}-{normalized[4:8]}-{normalized[8:]}"
-    return (
-        Case.objects.select_related("agency", "unit", "topic")
-        .filter(tracking_code=normalized)
-        .first()
-    )
+    return normalized
+
+
+def _one(cases: QuerySet[Case]) -> Case | None:
+    # Not .first(): the code is unique, and ordering by the key costs the query its compile.
+    found = list(cases[:1])
+    return found[0] if found else None

@@ -183,6 +183,30 @@ def test_idempotency_keys_of_different_callers_do_not_meet(
     assert "Idempotency-Key" in error_of(response)["fields"]
 
 
+def test_a_submission_and_its_tracking_read_no_reference_data(
+    client: Client, keys: dict[str, str]
+) -> None:
+    """Topics, communes, rules, routing and the key are kept in memory (danvan.core.refcache):
+    a letter costs its own writes only, tracking it two reads."""
+    headers = auth(keys["a_submit"])
+    client.post(f"{URL}/cases", LETTER, content_type="application/json", headers=headers)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            f"{URL}/cases", LETTER, content_type="application/json",
+            headers={**headers, "Idempotency-Key": "budget-1"},
+        )  # fmt: skip
+    assert response.status_code == 201
+    # The models' rows; the search backends add their own index rows (FTS5, vocabulary).
+    tables = [q["sql"].split('"')[1] for q in queries if q["sql"].startswith('INSERT INTO "')]
+    assert tables == ["cases_case", "cases_casefingerprint", "language_searchdoc",
+                      "cases_caseevent", "cases_notification"]  # fmt: skip
+    assert not [q for q in queries if q["sql"].startswith("SELECT")]
+    code = response.json()["tracking_code"]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"{URL}/cases/track/{code}", headers=headers).status_code == 200
+    assert len(queries) == 2  # the case with its topic and unit, its public events
+
+
 # --- tracking ----------------------------------------------------------------------------
 
 
