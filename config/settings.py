@@ -234,6 +234,9 @@ DANVAN_IDENTITY_KEYS = [k.strip() for k in env_str("DANVAN_IDENTITY_KEYS").split
 
 # Notifications: SMS goes through a backend class; the default writes to the log.
 DANVAN_SMS_BACKEND = env_str("DANVAN_SMS_BACKEND", "danvan.core.sms.LogBackend")
+# Notifications a delivery task sends at once (threads): the gateways' latency, not the CPU,
+# bounds the rate, which is about this many divided by one send's seconds.
+DANVAN_NOTIFY_CONCURRENCY = env_int("DANVAN_NOTIFY_CONCURRENCY", 16)
 # Reminders to officers this many days before a deadline (0: on the day), once each.
 DANVAN_REMINDER_DAYS = [int(d) for d in env_list("DANVAN_REMINDER_DAYS", ["3", "1", "0"])]
 

@@ -1,12 +1,26 @@
-"""Telling people what happened: queued with the change, sent by a task after commit.
+"""Telling people what happened: queued with the change, sent in batches after commit.
 
 Nothing is sent from inside a request. Each notification is a row with a unique key, created
 in the same transaction as the event it reports, so a rolled-back change sends nothing and a
-repeated sweep reminds once. The `deliver` task claims a row before sending; a row stuck in
-`sending` (a worker killed mid-send) is queued again by the sweep.
+repeated sweep reminds once. After commit, `queue` kicks the `deliver_queued` task (see
+`danvan.core.outbox`): one job for a burst of commits rather than one per message, since a job
+costs far more than an SMS (RQ bookkeeping, a forked process, a database connection).
+
+`deliver_queued` claims up to BATCH of the oldest queued rows at a time and sends them on
+DANVAN_NOTIFY_CONCURRENCY threads, because the gateways' latency, not our CPU, bounds the rate.
+Messages and addresses are built in the task's own thread (Django's database connections are
+per thread): the pool threads only call the gateways. Each row is marked sent, skipped or
+failed as soon as its send returns, so a worker killed mid-batch leaves few rows sent but
+still marked `sending`. Those, rows claimed but not yet sent, and failed rows are queued
+again by the sweep (`requeue_stuck`, then one kick), up to outbox.MAX_ATTEMPTS sends.
 """
 
 import logging
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -31,10 +45,30 @@ NOTIFIED = frozenset(
      Action.EXTEND, Action.RESOLVE, Action.LINK, Action.MERGE}
 )  # fmt: skip
 MAX_ATTEMPTS, STUCK_AFTER = outbox.MAX_ATTEMPTS, outbox.STUCK_AFTER
+KICK = "notifications"
+BATCH = 200
+# A run hands over to a fresh job after this long: under a steady stream it would otherwise
+# never run out of rows and be stopped mid-batch by the task timeout.
+RUN_SECONDS = 300
+State = Notification.State
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message ready for the gateways: everything the pool thread needs, no model."""
+
+    email: str
+    phone: str
+    subject: str
+    text: str
+    sms: str
 
 
 def notify_submitted(case: Case) -> None:
-    queue(case, key=f"submitted:{case.pk}", purpose="submitted")
+    # The case is new in this transaction: its key cannot exist yet, so no savepoint to
+    # catch a duplicate (queue's) on every letter filed.
+    Notification.objects.create(case=case, key=f"submitted:{case.pk}", purpose="submitted")
+    transaction.on_commit(kick)
 
 
 def notify_citizen(case: Case, event: CaseEvent) -> None:
@@ -50,49 +84,118 @@ def notify_reminder(case: Case, user: User, due: date, days: int) -> bool:
 def queue(case: Case, *, key: str, purpose: str, to_user: User | None = None) -> bool:
     try:
         with transaction.atomic():
-            row = Notification.objects.create(case=case, key=key, purpose=purpose, to_user=to_user)
+            Notification.objects.create(case=case, key=key, purpose=purpose, to_user=to_user)
     except IntegrityError:
         return False
-    transaction.on_commit(lambda: deliver.enqueue(row.pk))
+    transaction.on_commit(kick)
     return True
+
+
+def kick() -> None:
+    """Have `deliver_queued` run soon; never raises (it runs after a commit)."""
+    outbox.kick(deliver_queued, KICK)
 
 
 def requeue_stuck(now: datetime | None = None) -> int:
     """Queue again what a dead worker left half-sent, or what failed and may be retried."""
-    return outbox.requeue_stuck(Notification, deliver.enqueue, now)
+    requeued = outbox.requeue_stuck(Notification, now=now)
+    if requeued:
+        transaction.on_commit(kick)
+    return requeued
+
+
+@task
+def deliver_queued() -> str:
+    """Send queued notifications, a batch at a time, until none are left."""
+    counts: Counter[str] = Counter()
+    deadline = time.monotonic() + RUN_SECONDS
+    threads = max(1, settings.DANVAN_NOTIFY_CONCURRENCY)
+    with ThreadPoolExecutor(threads, thread_name_prefix="notify") as pool:
+        while ids := _next_batch():
+            counts.update(_send_batch(pool, ids))
+            if time.monotonic() > deadline:
+                outbox.unkick(KICK)
+                kick()
+                break
+    summary = " ".join(
+        f"{state}={counts[state]}" for state in (State.SENT, State.FAILED, State.SKIPPED)
+    )
+    logger.info("notifications delivered: %s", summary)
+    return summary
+
+
+def _next_batch() -> list[int]:
+    outbox.hold_kick(KICK)  # commits meanwhile count on this run, not on a new job
+    if ids := outbox.claim_batch(Notification, BATCH):
+        return ids
+    # Let the next commit kick again, then look once more: a row committed while the key
+    # still existed had its kick swallowed and counts on this run.
+    outbox.unkick(KICK)
+    return outbox.claim_batch(Notification, BATCH)
+
+
+def _send_batch(pool: ThreadPoolExecutor, ids: list[int]) -> Iterator[str]:
+    """Send the claimed rows `ids` on `pool`; yields each row's final state as it is marked."""
+    rows = Notification.objects.select_related("case", "case__citizen", "to_user").filter(
+        pk__in=ids
+    )
+    sending: dict[Future[None], int] = {}
+    for row in rows:
+        try:
+            outgoing = _prepare(row)
+        except Exception as error:
+            yield _finish(row.pk, State.FAILED, error)
+            continue
+        if outgoing is None:
+            yield _finish(row.pk, State.SKIPPED)
+        else:
+            sending[pool.submit(_transmit, outgoing)] = row.pk
+    for future in as_completed(sending):
+        failure = future.exception()
+        yield _finish(sending[future], State.FAILED if failure else State.SENT, failure)
 
 
 @task
 def deliver(notification_id: int) -> str:
+    """One row at once: jobs queued by an older release (a rolling upgrade) still work."""
     if not outbox.claim(Notification, notification_id):
         return "already handled"
     row = Notification.objects.select_related("case", "to_user").get(pk=notification_id)
     try:
-        state = _send(row)
+        outgoing = _prepare(row)
+        if outgoing is not None:
+            _transmit(outgoing)
     except Exception as error:
-        _finish(row, Notification.State.FAILED, error=repr(error)[:300])
+        _finish(row.pk, State.FAILED, error)
         raise
-    _finish(row, state)
+    return _finish(row.pk, State.SKIPPED if outgoing is None else State.SENT)
+
+
+def _finish(pk: int, state: str, error: BaseException | None = None) -> str:
+    Notification.objects.filter(pk=pk).update(
+        state=state,
+        error=repr(error)[:300] if error else "",
+        sent_at=timezone.now() if state == State.SENT else None,
+    )
     return str(state)
 
 
-def _finish(row: Notification, state: str, error: str = "") -> None:
-    Notification.objects.filter(pk=row.pk).update(
-        state=state, error=error, sent_at=timezone.now() if state == "sent" else None
-    )
-
-
-def _send(row: Notification) -> str:
+def _prepare(row: Notification) -> Outgoing | None:
+    """The message for `row`, None when there is nowhere to send it (reads the database)."""
     email, phone = _address(row)
     if not email and not phone:
-        return Notification.State.SKIPPED
+        return None
     with translation.override(settings.LANGUAGE_CODE):
         subject, text = _message(row)
-    if email:
-        send_mail(subject, text, None, [email])
-    if phone:
-        send_sms(phone, f"{subject}. {_link(row.case)}")
-    return Notification.State.SENT
+    return Outgoing(email, phone, subject, text, sms=f"{subject}. {_link(row.case)}")
+
+
+def _transmit(message: Outgoing) -> None:
+    """Runs in a pool thread: the gateways only, never the database."""
+    if message.email:
+        send_mail(message.subject, message.text, None, [message.email])
+    if message.phone:
+        send_sms(message.phone, message.sms)
 
 
 def _address(row: Notification) -> tuple[str, str]:

@@ -1,22 +1,47 @@
 """The outbox pattern shared by notifications and reminders.
 
-A row is created with a unique key in the transaction of the change it reports; a task claims
-it (queued -> sending, one more attempt) and sends it after commit. What a dead worker left
-in "sending", what a lost task left in "queued", and what failed, is queued again once it is
-older than STUCK_AFTER, up to MAX_ATTEMPTS sends in all.
+A row is created with a unique key in the transaction of the change it reports, and sent by
+a task after commit. Every send starts with a claim (queued -> sending, one more attempt), a
+conditional UPDATE, so two tasks never both send a row.
+
+Two ways to run the sending task:
+
+- one task per row (`enqueue(pk)` after commit), as the commitment reminders do: simple, but
+  each row costs a whole job (RQ bookkeeping, a forked process, a database connection);
+- a *kick* (`kick(task, name)`) after commit, as citizen notifications do: the task takes
+  queued rows in batches (`claim_batch`) until none are left. A kick enqueues the task only
+  when the key `outbox:kick:<name>` is not in Django's cache (shared by every process
+  through Redis), and adds it for KICK_SECONDS, so a burst of commits costs one job. The
+  running task keeps the key (`hold_kick`) while it works, deletes it (`unkick`) when it runs
+  out of rows, and then looks once more: a row committed while the key still existed, whose
+  kick was swallowed, is not left behind. The key lapses by itself, so a task that died, or
+  one batch that outlasts KICK_SECONDS, lets the next commit bring another task (several
+  tasks share the rows through the claims). With a per-process cache every kick enqueues.
+
+What a dead worker left in "sending", what a lost kick or task left in "queued", and what
+failed, is queued again by the sweep (`requeue_stuck`) once it is older than STUCK_AFTER,
+up to MAX_ATTEMPTS sends in all.
 """
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import models
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection, models, transaction
+from django.tasks import Task
 from django.utils import timezone
+
+logger = logging.getLogger("danvan.outbox")
 
 MAX_ATTEMPTS = 5
 STUCK_AFTER = timedelta(minutes=15)
 BATCH = 500
 RETRIED_STATES = ("sending", "queued", "failed")
+KICK_SECONDS = 30
 
 
 def claim(model: type[models.Model], pk: int) -> bool:
@@ -28,16 +53,86 @@ def claim(model: type[models.Model], pk: int) -> bool:
     )
 
 
+def claim_batch(model: type[models.Model], limit: int) -> list[int]:
+    """Claim up to `limit` of the oldest queued rows; returns the ids this caller won."""
+    with transaction.atomic():
+        rows = model._default_manager.filter(state="queued").order_by("created_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            # Another task's batch is locked until its claims commit: take the next rows
+            # instead of waiting for those and then losing every claim on them.
+            rows = rows.select_for_update(skip_locked=True)
+        ids = list(rows.values_list("pk", flat=True)[:limit])
+        return [pk for pk in ids if claim(model, pk)]
+
+
+def kick(task: Task[[], Any], name: str) -> None:
+    """Enqueue `task` unless its key is held: a kick within KICK_SECONDS, or a running task.
+
+    Runs after a commit, so it never raises: with the cache or the queue unreachable the
+    rows stay queued for the next kick or the sweep.
+    """
+    key = _kick_key(name)
+    try:
+        if _shared_cache() and not cache.add(key, 1, timeout=KICK_SECONDS):
+            return
+    except Exception as error:
+        logger.warning("outbox %s not kicked, the cache is unreachable: %r", name, error)
+        return
+    try:
+        task.enqueue()
+    except Exception as error:
+        logger.warning("outbox %s not kicked, the task queue is unreachable: %r", name, error)
+        unkick(name)  # or the next commits would count on a task that was never queued
+
+
+def hold_kick(name: str) -> None:
+    """A running task holds the key, so commits meanwhile count on it instead of kicking
+    more tasks; it lapses KICK_SECONDS after the task stopped holding (or died)."""
+    try:
+        cache.set(_kick_key(name), 1, timeout=KICK_SECONDS)
+    except Exception as error:
+        logger.warning("outbox %s kick key not set: %r", name, error)
+
+
+def unkick(name: str) -> None:
+    """Let the next commit kick again; the caller then looks for rows once more."""
+    try:
+        cache.delete(_kick_key(name))
+    except Exception as error:
+        # The key expires after KICK_SECONDS anyway; until then the sweep is the fallback.
+        logger.warning("outbox %s kick key not deleted: %r", name, error)
+
+
+def _kick_key(name: str) -> str:
+    return f"outbox:kick:{name}"
+
+
+def _shared_cache() -> bool:
+    """A per-process cache (one machine without Redis) cannot tell that a task another
+    process runs is still coming: each kick enqueues then, as one job per row did before."""
+    return not isinstance(caches["default"], LocMemCache | DummyCache)
+
+
 def requeue_stuck(
-    model: type[models.Model], enqueue: Callable[[int], Any], now: datetime | None = None
+    model: type[models.Model],
+    enqueue: Callable[[int], Any] | None = None,
+    now: datetime | None = None,
 ) -> int:
-    """Queue again up to BATCH rows left behind; returns how many."""
+    """Queue again up to BATCH rows left behind; returns how many.
+
+    With `enqueue`, each row gets its own task; without, the caller kicks its batch task.
+    """
     now = now or timezone.now()
     rows = model._default_manager.filter(
         state__in=RETRIED_STATES, created_at__lt=now - STUCK_AFTER, attempts__lt=MAX_ATTEMPTS
     )
-    ids = list(rows.values_list("pk", flat=True)[:BATCH])
-    model._default_manager.filter(pk__in=ids).update(state="queued")
-    for pk in ids:
-        enqueue(pk)
+    found = list(rows.values_list("pk", "state")[:BATCH])
+    # Only what was seen sending or failed is set back: a row seen queued may be claimed by a
+    # running task right now, and setting it back to queued would send it twice.
+    stuck = [pk for pk, state in found if state != "queued"]
+    model._default_manager.filter(pk__in=stuck, state__in=RETRIED_STATES).update(state="queued")
+    ids = [pk for pk, _state in found]
+    if enqueue is not None:
+        for pk in ids:
+            enqueue(pk)
     return len(ids)

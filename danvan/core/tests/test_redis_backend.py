@@ -160,7 +160,7 @@ def test_a_notification_killed_mid_send_is_sent_once(
     hang.touch()
     worker = workers()  # starts while the database is migrated
     manage(env, "migrate", "--no-input", "-v", "0")
-    pk = int(_python(env, SEED).split()[-1])
+    pk = int(_python(env, SEED % 1).split()[-1])  # its commit kicks the batch task
     wait_until(lambda: Path(f"{hang}.sending").exists())
     worker.send_signal(signal.SIGKILL)  # claimed, the gateway not answered yet
     worker.wait()
@@ -168,17 +168,40 @@ def test_a_notification_killed_mid_send_is_sent_once(
     workers()
     finished_jobs = FinishedJobRegistry("default", connection=Redis.from_url(redis_url))
     wait_until(lambda: finished_jobs.count == 1)  # the re-run finds the row claimed: no send
+    assert _returns(finished_jobs) == [NOTHING]
     assert not sms_log.exists()
     assert _state(tmp_path, pk) == "sending"
-    # The sweep queues a half-sent row again (here: as if STUCK_AFTER had passed).
+    # The sweep queues a half-sent row again (here: as if STUCK_AFTER had passed) and kicks.
     assert _python(env, SWEEP).split()[-1] == "1"
     wait_until(lambda: sms_log.exists() and _state(tmp_path, pk) == "sent")
-    # A duplicate delivery (a retried or doubly queued task) sends nothing more.
-    duplicate = import_string(DELIVER).enqueue(pk)
+    # A duplicate delivery (a retried job, a second kick) sends nothing more.
+    duplicate = import_string(DELIVER_QUEUED).enqueue()
     wait_until(lambda: finished(duplicate))
-    assert duplicate.return_value == "already handled"
+    assert duplicate.return_value == NOTHING
     [line] = sms_log.read_text().splitlines()
     assert line.startswith("+84912345678 ")
+
+
+def test_a_burst_of_notifications_is_one_job_and_each_is_sent_once(
+    env, redis_url, redis_tasks, workers
+):
+    sms_log, letters = Path(env["DANVAN_TEST_SMS_LOG"]), 40
+    manage(env, "migrate", "--no-input", "-v", "0")
+    _python(env, SEED % letters)  # each letter commits on its own: as many kicks
+    backend = import_string(DELIVER_QUEUED).get_backend()
+    assert backend.queue_depths() == {"default": 1}  # one job: the kick key is in Redis
+    # Two more runs race the first for the same rows (a retried job, a kick after the key
+    # lapsed), on two workers.
+    for _ in range(2):
+        import_string(DELIVER_QUEUED).enqueue()
+    workers()
+    workers()
+    finished_jobs = FinishedJobRegistry("default", connection=Redis.from_url(redis_url))
+    wait_until(lambda: finished_jobs.count == 3)
+    phones = [line.split()[0] for line in sms_log.read_text().splitlines()]
+    assert len(phones) == len(set(phones)) == letters  # each sent, none twice
+    sent = [int(r.split()[0].removeprefix("sent=")) for r in _returns(finished_jobs)]
+    assert sum(sent) == letters
 
 
 def test_the_api_rate_limit_is_counted_across_processes(env):
@@ -191,7 +214,10 @@ def test_the_api_rate_limit_is_counted_across_processes(env):
 
 SETUP = "import django; django.setup()\n"
 # The platform's layers are driven from other processes: core does not import the apps above it.
-DELIVER = "danvan.cases.notifications.deliver"
+DELIVER_QUEUED = "danvan.cases.notifications.deliver_queued"
+NOTHING = "sent=0 failed=0 skipped=0"
+# `SEED % n`: n letters, each with its notice, each committed on its own; prints the last
+# notice's id.
 SEED = (
     SETUP
     + """
@@ -200,19 +226,20 @@ from django.db import transaction
 from danvan.cases.models import Case
 from danvan.cases.notifications import notify_submitted
 from danvan.places.models import Agency, Unit
-with transaction.atomic():  # the notice is enqueued when this commits
-    unit = Unit.objects.create(
-        level="commune", code="99999", name="Phường Thử", short_name="Thử", kind="phường"
-    )
-    agency = Agency.objects.create(
-        code="ubnd-thu", name="UBND Phường Thử", type="peoples_committee", home_unit=unit
-    )
-    case = Case.objects.create(
-        tracking_code="TEST-0001", kind="feedback", title="Đèn đường hỏng", content="Hỏng.",
-        unit=unit, agency=agency, submitter_phone="+84912345678",
-        rulebook_edition=date(2026, 1, 1),
-    )
-    notify_submitted(case)
+unit = Unit.objects.create(
+    level="commune", code="99999", name="Phường Thử", short_name="Thử", kind="phường"
+)
+agency = Agency.objects.create(
+    code="ubnd-thu", name="UBND Phường Thử", type="peoples_committee", home_unit=unit
+)
+for number in range(%d):
+    with transaction.atomic():  # the notice is kicked when this commits
+        case = Case.objects.create(
+            tracking_code=f"TEST-{number:04d}", kind="feedback", title="Đèn đường hỏng",
+            content="Hỏng.", unit=unit, agency=agency,
+            submitter_phone=f"+849{12345678 + number}", rulebook_edition=date(2026, 1, 1),
+        )
+        notify_submitted(case)
 print(case.notifications.get().pk)
 """
 )
@@ -245,6 +272,11 @@ def _pid_of(log: Path, attempt: int) -> str:
         if line.startswith(f"start {attempt} pid="):
             return line.split("pid=")[1]
     return ""
+
+
+def _returns(registry: FinishedJobRegistry) -> list[str]:
+    task = import_string(DELIVER_QUEUED)
+    return [task.get_result(job_id).return_value for job_id in registry.get_job_ids()]
 
 
 def _state(var_dir: Path, pk: int) -> str:
