@@ -62,6 +62,7 @@ class Outgoing:
     subject: str
     text: str
     sms: str
+    reference: str  # the row's id: the SMS gateway may drop a resend by it
 
 
 def notify_submitted(case: Case) -> None:
@@ -187,7 +188,8 @@ def _prepare(row: Notification) -> Outgoing | None:
         return None
     with translation.override(settings.LANGUAGE_CODE):
         subject, text = _message(row)
-    return Outgoing(email, phone, subject, text, sms=f"{subject}. {_link(row.case)}")
+    sms = f"{subject}. {_link(row.case)}"
+    return Outgoing(email, phone, subject, text, sms=sms, reference=str(row.pk))
 
 
 def _transmit(message: Outgoing) -> None:
@@ -195,7 +197,7 @@ def _transmit(message: Outgoing) -> None:
     if message.email:
         send_mail(message.subject, message.text, None, [message.email])
     if message.phone:
-        send_sms(message.phone, message.sms)
+        send_sms(message.phone, message.sms, message.reference)
 
 
 def _address(row: Notification) -> tuple[str, str]:

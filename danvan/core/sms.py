@@ -14,22 +14,28 @@ logger = logging.getLogger("danvan.sms")
 
 
 class SmsBackend(Protocol):
-    def send(self, to: str, text: str) -> None:
-        """Deliver or raise; the caller's task retries on an exception."""
+    def send(self, to: str, text: str, reference: str = "") -> None:
+        """Deliver or raise; the caller's task retries on an exception.
+
+        `reference` names the message for good (the notification's id): gateways that take
+        a client message id can drop a resend of the same message.
+        """
 
 
 class LogBackend:
-    def send(self, to: str, text: str) -> None:
-        logger.info("SMS to %s: %s", to, text)
+    def send(self, to: str, text: str, reference: str = "") -> None:
+        logger.info("SMS %s to %s: %s", reference, to, text)
 
 
 class MemoryBackend:
     outbox: ClassVar[list[tuple[str, str]]] = []
+    references: ClassVar[list[str]] = []
 
-    def send(self, to: str, text: str) -> None:
+    def send(self, to: str, text: str, reference: str = "") -> None:
         self.outbox.append((to, text))
+        self.references.append(reference)
 
 
-def send_sms(to: str, text: str) -> None:
+def send_sms(to: str, text: str, reference: str = "") -> None:
     backend: SmsBackend = import_string(settings.DANVAN_SMS_BACKEND)()
-    backend.send(to, text)
+    backend.send(to, text, reference)

@@ -34,6 +34,7 @@ UNREACHABLE = "unix:///nonexistent/danvan/redis.sock"
 @pytest.fixture(autouse=True)
 def empty_outboxes() -> Iterator[None]:
     MemoryBackend.outbox.clear()
+    MemoryBackend.references.clear()
     mail.outbox.clear()
     # The test cache lives as long as the process and time is frozen: a key a test left
     # would swallow the next tests' kicks.
@@ -101,7 +102,9 @@ def test_the_citizen_gets_the_tracking_code_by_email_and_sms_after_commit(
     [(phone, text)] = MemoryBackend.outbox
     assert phone == "+84912345678"
     assert f"/tra-cuu/{case.tracking_code}/" in text
-    assert Notification.objects.get(case=case).state == "sent"
+    row = Notification.objects.get(case=case)
+    assert row.state == "sent"
+    assert MemoryBackend.references == [str(row.pk)]  # a gateway may drop a resend by it
 
 
 def test_a_rolled_back_step_sends_nothing(submit, handler, django_capture_on_commit_callbacks):
@@ -241,7 +244,7 @@ def test_sends_run_on_the_pool_at_most_the_configured_number_at_once(queued, mon
     rows = queued(12)
     lock, running, peak, threads = threading.Lock(), [0], [0], set()
 
-    def slow_gateway(to, text):
+    def slow_gateway(to, text, reference=""):
         with lock:
             running[0] += 1
             peak[0] = max(peak[0], running[0])
@@ -271,7 +274,7 @@ def test_each_row_is_marked_as_its_send_returns_not_at_the_end(queued, monkeypat
 
     first = threading.Lock()
 
-    def gateway(to, text):
+    def gateway(to, text, reference=""):
         # The first send waits for the others to be marked: it would wait in vain if rows
         # were marked only when the whole batch was done.
         if first.acquire(blocking=False) and not others_marked.wait(timeout=10):
@@ -286,7 +289,7 @@ def test_a_failing_send_marks_only_that_row_failed(submit, monkeypatch):
     for number in range(3):
         submit(phone=f"+8491000000{number}", email="")
 
-    def gateway(to, text):
+    def gateway(to, text, reference=""):
         if to == "+84910000001":
             raise ConnectionError("gateway refused")
         MemoryBackend.outbox.append((to, text))
@@ -432,7 +435,7 @@ def test_retries_stop_after_the_last_attempt(
 ):
     [row] = queued(1)
 
-    def gateway(to, text):
+    def gateway(to, text, reference=""):
         raise ConnectionError("gateway down")
 
     monkeypatch.setattr(notifications, "send_sms", gateway)

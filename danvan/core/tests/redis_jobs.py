@@ -36,7 +36,7 @@ class FileSmsBackend:
     answered yet) after touching `<hang>.sending`, so a test can kill the worker mid-send.
     """
 
-    def send(self, to: str, text: str) -> None:
+    def send(self, to: str, text: str, reference: str = "") -> None:
         hang = Path(os.environ["DANVAN_TEST_SMS_HANG"])
         if hang.exists():
             Path(f"{hang}.sending").touch()
