@@ -62,7 +62,13 @@ def claim_batch(model: type[models.Model], limit: int) -> list[int]:
             # instead of waiting for those and then losing every claim on them.
             rows = rows.select_for_update(skip_locked=True)
         ids = list(rows.values_list("pk", flat=True)[:limit])
-        return [pk for pk in ids if claim(model, pk)]
+        if not connection.features.has_select_for_update_skip_locked:
+            return [pk for pk in ids if claim(model, pk)]
+        # Locked by this transaction, so still queued: one statement claims them all.
+        model._default_manager.filter(pk__in=ids).update(
+            state="sending", attempts=models.F("attempts") + 1
+        )
+        return ids
 
 
 def kick(task: Task[[], Any], name: str) -> None:

@@ -262,15 +262,15 @@ def test_sends_run_on_the_pool_at_most_the_configured_number_at_once(queued, mon
 def test_each_row_is_marked_as_its_send_returns_not_at_the_end(queued, monkeypatch):
     """A worker killed mid-batch then leaves few rows sent but not marked."""
     rows = queued(5)
-    finish, marked = notifications._finish, []
+    mark, marked = notifications._Sent.mark, []
     others_marked = threading.Event()
 
-    def finish_and_note(pk, state, error=None):
-        result = finish(pk, state, error)
-        marked.append(pk)
+    def mark_and_note(sent):
+        ids = list(sent.ids)
+        yield from mark(sent)
+        marked.extend(ids)
         if len(marked) == len(rows) - 1:
             others_marked.set()
-        return result
 
     first = threading.Lock()
 
@@ -280,7 +280,7 @@ def test_each_row_is_marked_as_its_send_returns_not_at_the_end(queued, monkeypat
         if first.acquire(blocking=False) and not others_marked.wait(timeout=10):
             raise TimeoutError("the other rows were not marked meanwhile")
 
-    monkeypatch.setattr(notifications, "_finish", finish_and_note)
+    monkeypatch.setattr(notifications._Sent, "mark", mark_and_note)
     monkeypatch.setattr(notifications, "send_sms", gateway)
     assert deliver_queued.call() == f"sent={len(rows)} failed=0 skipped=0"
 
