@@ -1,9 +1,12 @@
-"""Fixed-window request limits per API key and per client address, in Django's cache.
+"""Fixed-window request limits per API key and per client address.
 
-The embedded default cache is per process, so each server process counts on its own (the
-limit is per process there); production points CACHES at Redis and counts are shared.
+With Redis (DANVAN_CACHE_URL) counts are shared by every process: one INCR and one EXPIRE NX
+in a single round trip per request (Django's cache API would take three: add, then incr's
+exists and incr). Without it they are kept in Django's per-process cache, so the limit is per
+process there.
 """
 
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from redis import Redis
 from redis.exceptions import RedisError
 
 from .errors import ApiError
@@ -40,7 +44,7 @@ def check(bucket: str, ident: str, limit: Limit) -> None:
     """
     now = time.time()
     window = int(now // limit.seconds)
-    key = f"ratelimit:{bucket}:{ident}:{window}"
+    key = f"danvan:ratelimit:{bucket}:{ident}:{window}"
     try:
         count = _count(key, limit.seconds + 1)
     except (OSError, RedisError) as error:
@@ -52,12 +56,26 @@ def check(bucket: str, ident: str, limit: Limit) -> None:
 
 
 def _count(key: str, timeout: int) -> int:
+    client = _redis()
+    if client is not None:
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, timeout, nx=True)
+        count, _expiring = pipe.execute()
+        return int(count)
     cache.add(key, 0, timeout=timeout)
     try:
         return int(cache.incr(key))
     except ValueError:  # expired between add and incr: this request opens a new window
         cache.set(key, 1, timeout=timeout)
         return 1
+
+
+@functools.cache
+def _redis() -> Redis | None:
+    """The shared counters' Redis, one client (and connection pool) per process."""
+    url = settings.DANVAN_CACHE_URL
+    return Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1) if url else None
 
 
 def client_address(request: HttpRequest) -> str:

@@ -123,6 +123,17 @@ class TestRateLimits:
             ratelimit.check("t", "1.2.3.4", limit)  # over the limit, but nothing counts
         assert "rate limit not counted" in caplog.text
 
+    def test_an_unreachable_redis_lets_the_request_through(self, settings, caplog):
+        settings.DANVAN_CACHE_URL = "unix:///nonexistent/danvan/redis.sock"
+        ratelimit._redis.cache_clear()
+        try:
+            with caplog.at_level("WARNING", logger="danvan.api"):
+                ratelimit.check("t", "1.2.3.4", ratelimit.Limit(1, 60))
+                ratelimit.check("t", "1.2.3.4", ratelimit.Limit(1, 60))
+        finally:
+            ratelimit._redis.cache_clear()
+        assert caplog.text.count("rate limit not counted") == 2
+
     @pytest.mark.parametrize(
         ("text", "limit"), [("120/min", (120, 60)), ("10/s", (10, 1)), ("5000/day", (5000, 86400))]
     )
