@@ -79,7 +79,7 @@ def kick(task: Task[[], Any], name: str) -> None:
     """
     key = _kick_key(name)
     try:
-        if _shared_cache() and not cache.add(key, 1, timeout=KICK_SECONDS):
+        if kicks_shared() and not cache.add(key, 1, timeout=KICK_SECONDS):
             return
     except Exception as error:
         logger.warning("outbox %s not kicked, the cache is unreachable: %r", name, error)
@@ -113,7 +113,7 @@ def _kick_key(name: str) -> str:
     return f"outbox:kick:{name}"
 
 
-def _shared_cache() -> bool:
+def kicks_shared() -> bool:
     """A per-process cache (one machine without Redis) cannot tell that a task another
     process runs is still coming: each kick enqueues then, as one job per row did before."""
     return not isinstance(caches["default"], LocMemCache | DummyCache)
