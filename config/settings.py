@@ -90,19 +90,12 @@ TEMPLATES = [
 
 # Database: SQLite in WAL mode by default, anything else through DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL")
-# On PostgreSQL, parameters travel apart from the SQL (server-side binding): psycopg does not
-# quote them into the text, and a statement run five times on a connection is prepared once,
-# so the server stops parsing and planning the same INSERT of a letter on every submission.
-POSTGRES_OPTIONS = {"server_side_binding": env_bool("DANVAN_DB_SERVER_SIDE_BINDING", True)}
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}),
-                                           **POSTGRES_OPTIONS}  # fmt: skip
 else:
     DATABASES = {
         "default": {

@@ -9,13 +9,12 @@ import os
 import dj_database_url
 
 from config.settings import *  # noqa: F403
-from config.settings import POSTGRES_OPTIONS, STORAGES
+from config.settings import STORAGES
 
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 TEST_DATABASE_URL = os.environ.get("DANVAN_TEST_DATABASE_URL", "")
 if TEST_DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(TEST_DATABASE_URL)}
-    DATABASES["default"]["OPTIONS"] = POSTGRES_OPTIONS  # as in production
 else:
     DATABASES = {
         "default": {
