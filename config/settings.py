@@ -142,7 +142,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "danvan.accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "danvan.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# Reverse proxies in front of the web processes that append to X-Forwarded-For (nginx in the
+# production layout: 1). Login throttling and the API's per-address limit count the client
+# they name, not the proxy (danvan.core.clients).
+DANVAN_PROXY_COUNT = env_int("DANVAN_PROXY_COUNT", env_int("AXES_PROXY_COUNT", 0))
+AXES_IPWARE_PROXY_COUNT = DANVAN_PROXY_COUNT
 
 # Internationalisation: Vietnamese first, English second.
 LANGUAGE_CODE = "vi"

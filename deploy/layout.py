@@ -158,6 +158,7 @@ class Layout:
             PROMETHEUS_MULTIPROC_DIR=str(self.root / "prometheus"),
             DANVAN_SITE_URL=f"http://127.0.0.1:{self.o.listen}",
             PYTHONDONTWRITEBYTECODE="1",
+            DANVAN_PROXY_COUNT="1",  # nginx: clients are told apart by X-Forwarded-For
         )
         env.setdefault("DJANGO_SECRET_KEY_FILE", str(var / "secret_key"))
         env.setdefault("DANVAN_IDENTITY_KEYS_FILE", str(var / "identity_key"))

@@ -17,6 +17,8 @@ from django.http import HttpRequest
 from redis import Redis
 from redis.exceptions import RedisError
 
+from danvan.core.clients import client_address
+
 from .errors import ApiError
 from .models import ApiKey
 
@@ -76,10 +78,6 @@ def _redis() -> Redis | None:
     """The shared counters' Redis, one client (and connection pool) per process."""
     url = settings.DANVAN_CACHE_URL
     return Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1) if url else None
-
-
-def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def check_request(request: HttpRequest, key: ApiKey | None) -> None:

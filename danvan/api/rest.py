@@ -193,7 +193,9 @@ class HeaderKey(APIKeyHeader):
     param_name = "X-Api-Key"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:
-        return _counted(request, key)
+        # Called without the header too: leave counting to the next way in, or an
+        # anonymous call would count twice against its address.
+        return _counted(request, key) if key else None
 
 
 class _Anonymous:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from danvan.accounts.access import agency_ids_of
 from danvan.accounts.models import User
+from danvan.core.clients import client_address
 from danvan.language import similarity
 
 from . import duplicates, forms, services
@@ -29,10 +30,6 @@ from .views import _checked_files, _letter_fields, _render_detail
 def _officer(request: HttpRequest) -> User:
     """The signed-in user (every view here is behind login_required)."""
     return cast(User, request.user)
-
-
-def _client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 @require_http_methods(["GET", "POST"])
@@ -99,7 +96,9 @@ def identity(request: HttpRequest, pk: int) -> HttpResponse:
     """A denouncer's identity, for the assigned handler and auditors; every look is logged."""
     case = get_case_for_user(request.user, pk)
     try:
-        person = identity_open(case=case, user=request.user, address=_client_address(request))
+        person = identity_open(
+            case=case, user=request.user, address=client_address(request) or None
+        )
     except IdentityHidden as error:
         raise PermissionDenied from error
     response = render(request, "cases/identity.html", {"case": case, "person": person})
@@ -116,7 +115,7 @@ def staff_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
         raise Http404
     try:
         data = attachment_open(
-            attachment=attachment, user=request.user, address=_client_address(request)
+            attachment=attachment, user=request.user, address=client_address(request) or None
         )
     except IdentityHidden as error:
         raise PermissionDenied from error
