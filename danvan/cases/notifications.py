@@ -50,7 +50,6 @@ BATCH = 200
 # A run hands over to a fresh job after this long: under a steady stream it would otherwise
 # never run out of rows and be stopped mid-batch by the task timeout.
 RUN_SECONDS = 300
-MARK_ROWS, MARK_SECONDS = 50, 0.05
 LINGER_SECONDS, LINGER_POLL = 2.0, 0.1
 State = Notification.State
 
@@ -160,48 +159,26 @@ def _send_batch(pool: ThreadPoolExecutor, ids: list[int]) -> Iterator[str]:
             yield _finish(row.pk, State.SKIPPED)
         else:
             sending[pool.submit(_transmit, outgoing)] = row.pk
-    sent, pending = _Sent(), set(sending)
+    pending = set(sending)
     while pending:
-        done, pending = wait(pending, timeout=sent.wait_seconds(), return_when=FIRST_COMPLETED)
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        sent = []
         for future in done:
             if (failure := future.exception()) is not None:
                 yield _finish(sending[future], State.FAILED, failure)
             else:
-                sent.add(sending[future])
-        if sent.due() or not pending:
-            yield from sent.mark()
+                sent.append(sending[future])
+        yield from _mark_sent(sent)
 
 
-class _Sent:
-    """Rows sent but not yet marked: marked together, at most MARK_SECONDS after the first
-    of them was sent (one UPDATE for many rows, and few left unmarked if the worker dies)."""
-
-    def __init__(self) -> None:
-        self.ids: list[int] = []
-        self.since = 0.0
-
-    def add(self, pk: int) -> None:
-        if not self.ids:
-            self.since = time.monotonic()
-        self.ids.append(pk)
-
-    def wait_seconds(self) -> float | None:
-        if not self.ids:
-            return None
-        return max(0.0, self.since + MARK_SECONDS - time.monotonic())
-
-    def due(self) -> bool:
-        return len(self.ids) >= MARK_ROWS or (
-            bool(self.ids) and time.monotonic() >= self.since + MARK_SECONDS
+def _mark_sent(ids: list[int]) -> Iterator[str]:
+    """Rows whose sends returned together, marked by one UPDATE at once: a worker killed
+    meanwhile leaves only the messages still at the gateway sent but unmarked."""
+    if ids:
+        Notification.objects.filter(pk__in=ids).update(
+            state=State.SENT, error="", sent_at=timezone.now()
         )
-
-    def mark(self) -> Iterator[str]:
-        if self.ids:
-            Notification.objects.filter(pk__in=self.ids).update(
-                state=State.SENT, error="", sent_at=timezone.now()
-            )
-        yield from [str(State.SENT)] * len(self.ids)
-        self.ids = []
+    yield from [str(State.SENT)] * len(ids)
 
 
 @task

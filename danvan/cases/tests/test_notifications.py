@@ -262,12 +262,11 @@ def test_sends_run_on_the_pool_at_most_the_configured_number_at_once(queued, mon
 def test_each_row_is_marked_as_its_send_returns_not_at_the_end(queued, monkeypatch):
     """A worker killed mid-batch then leaves few rows sent but not marked."""
     rows = queued(5)
-    mark, marked = notifications._Sent.mark, []
+    mark, marked = notifications._mark_sent, []
     others_marked = threading.Event()
 
-    def mark_and_note(sent):
-        ids = list(sent.ids)
-        yield from mark(sent)
+    def mark_and_note(ids):
+        yield from mark(ids)
         marked.extend(ids)
         if len(marked) == len(rows) - 1:
             others_marked.set()
@@ -280,7 +279,7 @@ def test_each_row_is_marked_as_its_send_returns_not_at_the_end(queued, monkeypat
         if first.acquire(blocking=False) and not others_marked.wait(timeout=10):
             raise TimeoutError("the other rows were not marked meanwhile")
 
-    monkeypatch.setattr(notifications._Sent, "mark", mark_and_note)
+    monkeypatch.setattr(notifications, "_mark_sent", mark_and_note)
     monkeypatch.setattr(notifications, "send_sms", gateway)
     assert deliver_queued.call() == f"sent={len(rows)} failed=0 skipped=0"
 
