@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from danvan.accounts.models import User
 from danvan.cases import services
 from danvan.cases.models import Case, Topic
-from danvan.cases.queries import deadline_page, page_key_valid
+from danvan.cases.queries import deadline_page, first_of, page_key_valid
 from danvan.cases.workflow import OPEN, Action, DeclineReason, Kind, Status, target
 from danvan.core import refcache
 from danvan.places.models import Agency
@@ -94,12 +94,8 @@ def queue(
 
 def case_of(key: ApiKey, pk: int) -> Case:
     """The agency's case `pk`; not_found for another agency's case, as for none at all."""
-    case = (
-        agency_cases(key)
-        .select_related("agency", "unit", "topic", "assignee")
-        .filter(pk=pk)
-        .first()
-    )
+    cases = agency_cases(key).select_related("agency", "unit", "topic", "assignee")
+    case = first_of(cases.filter(pk=pk))
     if case is None:
         raise ApiError("not_found")
     return case
