@@ -20,7 +20,9 @@ Two ways to run the sending task:
 
 What a dead worker left in "sending", what a lost kick or task left in "queued", and what
 failed, is queued again by the sweep (`requeue_stuck`) once it is older than STUCK_AFTER,
-up to MAX_ATTEMPTS sends in all.
+up to MAX_ATTEMPTS sends in all. A claimed row's age is counted from its last claim
+(`claimed_at`), not from its creation: a row created long ago and claimed a moment ago (a
+backlog after an outage) is being sent, and queueing it again would send it twice.
 """
 
 import logging
@@ -32,6 +34,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.tasks import Task
 from django.utils import timezone
 
@@ -40,17 +43,12 @@ logger = logging.getLogger("danvan.outbox")
 MAX_ATTEMPTS = 5
 STUCK_AFTER = timedelta(minutes=15)
 BATCH = 500
-RETRIED_STATES = ("sending", "queued", "failed")
 KICK_SECONDS = 30
 
 
 def claim(model: type[models.Model], pk: int) -> bool:
     """Take a queued row for sending; False when another task already did."""
-    return bool(
-        model._default_manager.filter(pk=pk, state="queued").update(
-            state="sending", attempts=models.F("attempts") + 1
-        )
-    )
+    return bool(model._default_manager.filter(pk=pk, state="queued").update(**_claimed()))
 
 
 def claim_batch(model: type[models.Model], limit: int) -> list[int]:
@@ -65,10 +63,12 @@ def claim_batch(model: type[models.Model], limit: int) -> list[int]:
         if not connection.features.has_select_for_update_skip_locked:
             return [pk for pk in ids if claim(model, pk)]
         # Locked by this transaction, so still queued: one statement claims them all.
-        model._default_manager.filter(pk__in=ids).update(
-            state="sending", attempts=models.F("attempts") + 1
-        )
+        model._default_manager.filter(pk__in=ids).update(**_claimed())
         return ids
+
+
+def _claimed() -> dict[str, Any]:
+    return {"state": "sending", "attempts": models.F("attempts") + 1, "claimed_at": timezone.now()}
 
 
 def kick(task: Task[[], Any], name: str) -> None:
@@ -128,17 +128,30 @@ def requeue_stuck(
 
     With `enqueue`, each row gets its own task; without, the caller kicks its batch task.
     """
-    now = now or timezone.now()
+    cutoff = (now or timezone.now()) - STUCK_AFTER
     rows = model._default_manager.filter(
-        state__in=RETRIED_STATES, created_at__lt=now - STUCK_AFTER, attempts__lt=MAX_ATTEMPTS
+        _waiting(cutoff) | _left(cutoff), attempts__lt=MAX_ATTEMPTS
     )
     found = list(rows.values_list("pk", "state")[:BATCH])
     # Only what was seen sending or failed is set back: a row seen queued may be claimed by a
-    # running task right now, and setting it back to queued would send it twice.
+    # running task right now, and setting it back to queued would send it twice. The claim
+    # time is checked again in the UPDATE, so a row claimed since the SELECT stays as it is.
     stuck = [pk for pk, state in found if state != "queued"]
-    model._default_manager.filter(pk__in=stuck, state__in=RETRIED_STATES).update(state="queued")
+    model._default_manager.filter(_left(cutoff), pk__in=stuck).update(state="queued")
     ids = [pk for pk, _state in found]
     if enqueue is not None:
         for pk in ids:
             enqueue(pk)
     return len(ids)
+
+
+def _waiting(cutoff: datetime) -> Q:
+    """Queued before `cutoff` and still queued: its kick or its task was lost."""
+    return Q(state="queued", created_at__lt=cutoff)
+
+
+def _left(cutoff: datetime) -> Q:
+    """Sending or failed, last claimed before `cutoff` (rows claimed before claimed_at
+    existed have none: their creation time stands in)."""
+    claimed_before = Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True, created_at__lt=cutoff)
+    return Q(state__in=("sending", "failed")) & claimed_before

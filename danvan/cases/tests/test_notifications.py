@@ -429,6 +429,38 @@ def test_the_sweep_requeues_what_was_left_and_kicks_once(
     assert deliver_queued.call() == f"sent={len(rows)} failed=0 skipped=0"
 
 
+def test_a_backlog_row_claimed_just_now_is_not_queued_again_while_it_is_sent(
+    queued, held_tasks, frozen_time, django_capture_on_commit_callbacks
+):
+    [row] = queued(1)
+    frozen_time.shift(timedelta(minutes=40))  # an outage: nothing was sent meanwhile
+    assert outbox.claim_batch(Notification, 10) == [row.pk]  # a worker takes it now
+    frozen_time.shift(timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep().requeued == 0  # created 41 minutes ago, but claimed 1 minute ago
+    assert Notification.objects.get(pk=row.pk).state == "sending"
+    frozen_time.shift(timedelta(minutes=15))  # that worker died: 16 minutes since its claim
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep().requeued == 1
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == ("queued", 1)
+
+
+def test_a_failed_row_is_retried_fifteen_minutes_after_its_last_attempt(
+    queued, held_tasks, frozen_time, django_capture_on_commit_callbacks
+):
+    [row] = queued(1)
+    frozen_time.shift(timedelta(hours=2))
+    assert outbox.claim(Notification, row.pk)
+    Notification.objects.filter(pk=row.pk).update(state="failed")  # the gateway refused it
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep().requeued == 0
+    frozen_time.shift(timedelta(minutes=16))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep().requeued == 1
+    assert Notification.objects.get(pk=row.pk).state == "queued"
+
+
 def test_retries_stop_after_the_last_attempt(
     queued, frozen_time, monkeypatch, django_capture_on_commit_callbacks
 ):
