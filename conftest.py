@@ -1,11 +1,13 @@
 """Shared fixtures: the demo province is loaded once per test database."""
 
+import errno
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.files.storage import storages
 from django.test import Client
 
 from danvan.accounts.models import User
@@ -70,6 +72,22 @@ def officials_pass_the_second_factor() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Client, "force_login", force_login)
         yield
+
+
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
+    """`full_disk(True)`: every write to the file storage fails as a full disk does;
+    `full_disk(False)` frees it again."""
+    kind = type(storages["default"])
+    real_save = kind._save
+
+    def fail(*args: Any, **kwargs: Any) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def switch(full: bool) -> None:
+        monkeypatch.setattr(kind, "_save", fail if full else real_save)
+
+    return switch
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from ninja.security import APIKeyHeader, HttpBearer
 from danvan.cases.models import Case, CaseEvent, Topic
 from danvan.cases.queries import case_timeline, case_tracked
 from danvan.cases.workflow import Action, Kind, Status, allowed_actions
+from danvan.core.storage import RETRY_AFTER, StorageUnavailable
 from danvan.places.models import Agency
 from danvan.places.queries import served_communes
 
@@ -164,6 +165,11 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(RequestDataTooBig)
 def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response(request, ApiError("payload_too_large"))
+
+
+@api.exception_handler(StorageUnavailable)
+def _storage_unavailable(request: HttpRequest, exc: StorageUnavailable) -> HttpResponse:
+    return error_response(request, ApiError("storage_unavailable", retry_after=RETRY_AFTER))
 
 
 @api.exception_handler(Http404)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from danvan.accounts.models import User
 from danvan.core import sealed
+from danvan.core.storage import storing
 from danvan.deadlines.compute import ExtensionNotAllowed
 from danvan.deadlines.rules import edition_on
 from danvan.documents.services import DocumentKind
@@ -194,7 +195,8 @@ def attachments_add(
                                 size=clean.size, sha256=clean.sha256, uploaded_by=by,
                                 source=source, is_public=public, sealed=secret,
                                 document_kind=document_kind)  # fmt: skip
-        attachment.file.save(stored_name, ContentFile(content), save=True)
+        with storing(f"attachment {clean.name}"):
+            attachment.file.save(stored_name, ContentFile(content), save=True)
         saved.append(attachment)
     return saved
 

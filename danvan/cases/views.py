@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts.access import agency_ids_of, can_open_staff_home
+from danvan.core.storage import ACTION_MESSAGE, FORM_MESSAGE, StorageUnavailable
 from danvan.language.highlight import highlight, snippet
 
 from . import forms, services
@@ -36,12 +37,16 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" or files is None:
         status = 422 if request.method == "POST" else 200
         return render(request, "cases/submit.html", {"form": form}, status=status)
-    case = services.case_submit(
-        **_letter_fields(form.cleaned_data),
-        citizen=user,
-        files=files,
-        idempotency_key=f"web:{form.cleaned_data['form_token']}",
-    )
+    try:
+        case = services.case_submit(
+            **_letter_fields(form.cleaned_data),
+            citizen=user,
+            files=files,
+            idempotency_key=f"web:{form.cleaned_data['form_token']}",
+        )
+    except StorageUnavailable:
+        form.add_error(None, FORM_MESSAGE)
+        return render(request, "cases/submit.html", {"form": form}, status=503)
     return redirect("cases:track-detail", code=case.tracking_code)
 
 
@@ -213,6 +218,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect(case)
     except (services.RuleViolation, ValidationError) as error:
         messages.error(request, _rule_message(error))
+        return redirect(case)
+    except StorageUnavailable:
+        messages.error(request, ACTION_MESSAGE)
         return redirect(case)
     messages.success(request, _("Saved."))
     return redirect(case)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from danvan.accounts.access import agency_ids_of
 from danvan.accounts.models import User
 from danvan.core.clients import client_address
+from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
 from danvan.language import similarity
 
 from . import duplicates, forms, services
@@ -46,15 +47,19 @@ def intake(request: HttpRequest) -> HttpResponse:
         status = 422 if request.method == "POST" else 200
         return render(request, "cases/intake.html", {"form": form}, status=status)
     data = form.cleaned_data
-    case = services.case_submit(
-        **_letter_fields(data),
-        channel=data["channel"],
-        people_count=data["people_count"],
-        received_at=_received_at(data["received_on"]),
-        files=files,
-        by=_officer(request),
-        idempotency_key=f"intake:{data['form_token']}",
-    )
+    try:
+        case = services.case_submit(
+            **_letter_fields(data),
+            channel=data["channel"],
+            people_count=data["people_count"],
+            received_at=_received_at(data["received_on"]),
+            files=files,
+            by=_officer(request),
+            idempotency_key=f"intake:{data['form_token']}",
+        )
+    except StorageUnavailable:
+        form.add_error(None, FORM_MESSAGE)
+        return render(request, "cases/intake.html", {"form": form}, status=503)
     messages.success(
         request,
         _("Letter registered with tracking code %(code)s, sent to %(agency)s.")

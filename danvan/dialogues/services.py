@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from danvan.accounts.models import User
 from danvan.cases.models import Case
 from danvan.cases.uploads import CleanFile
+from danvan.core.storage import storing
 from danvan.places.models import Agency
 
 from .models import (
@@ -255,6 +256,7 @@ def commitment_progress(
             evidence = Evidence(update=update, name=clean.name, content_type=clean.content_type,
                                 size=clean.size, sha256=clean.sha256)  # fmt: skip
             stored = f"{uuid.uuid4().hex}-{clean.name}"
-            evidence.file.save(stored, ContentFile(clean.data), save=True)
+            with storing(f"evidence {clean.name}"):
+                evidence.file.save(stored, ContentFile(clean.data), save=True)
     commitment.status, commitment.done_at = to, (now if close else None)
     return update

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from danvan.accounts.models import User
 from danvan.cases.uploads import CleanFile, form_files
+from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
 
 from . import forms, queries, services
 from .access import (
@@ -270,6 +271,7 @@ def commitments(request: HttpRequest) -> HttpResponse:
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = get_commitment_for_owner(request.user, pk)
     form = forms.ProgressForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST":
         files = _checked_files(request, form)
         if files is not None:
@@ -282,12 +284,16 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )  # fmt: skip
             except DialogueError as error:
                 form.add_error(None, error.message)
+            except StorageUnavailable:
+                form.add_error(None, FORM_MESSAGE)
+                status = 503
             else:
                 messages.success(request, _("Saved."))
                 return redirect("dialogues:commitment", pk=commitment.pk)
     updates = commitment.updates.select_related("by").prefetch_related("files")
     context = {"commitment": commitment, "updates": updates, "form": form}
-    return render(request, "dialogues/commitment.html", context, status=422 if form.errors else 200)
+    status = 422 if form.errors and status == 200 else status
+    return render(request, "dialogues/commitment.html", context, status=status)
 
 
 def _checked_files(request: HttpRequest, form: forms.ProgressForm) -> list[CleanFile] | None:

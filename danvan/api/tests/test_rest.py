@@ -397,6 +397,25 @@ def test_a_case_taken_through_its_steps_names_the_key(
     ).status_code == 400  # fmt: skip
 
 
+def test_an_accept_whose_notice_cannot_be_stored_answers_503_and_changes_nothing(
+    client: Client, keys: dict[str, str], case: Case, full_disk: Any
+) -> None:
+    url = f"{URL}/staff/cases/{case.pk}/actions"
+    headers = auth(keys["a"])
+    classify = {"kind": "complaint", "topic_code": "ha-tang"}
+    assert client.post(f"{url}/classify", classify, content_type="application/json",
+                       headers=headers).status_code == 200  # fmt: skip
+    full_disk(True)  # a complaint's accept writes its acceptance notice
+    response = client.post(f"{url}/accept", {}, content_type="application/json", headers=headers)
+    assert (response.status_code, response["Retry-After"]) == (503, "60")
+    assert error_of(response)["code"] == "storage_unavailable"
+    case.refresh_from_db()
+    assert (case.status, case.attachments.count()) == (Status.CLASSIFIED, 0)
+    full_disk(False)
+    response = client.post(f"{url}/accept", {}, content_type="application/json", headers=headers)
+    assert response.status_code == 200
+
+
 def test_another_agency_cannot_act(client: Client, keys: dict[str, str], case: Case,
                                    demo_user: Any) -> None:  # fmt: skip
     response = client.post(f"{URL}/staff/cases/{case.pk}/actions/decline",

@@ -70,6 +70,53 @@ def test_too_many_files_are_refused_before_reading(pho_hien):
     assert Case.objects.count() == 0
 
 
+def test_a_full_disk_keeps_the_letter_typed_and_stores_nothing_until_it_is_freed(
+    pho_hien, full_disk
+):
+    client = Client()
+    full_disk(True)
+    response = client.post("/gui-don/", form_data(pho_hien, attachments=[photo()]))
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "chọn lại tệp" in page  # the message, in Vietnamese
+    assert "Rác không được thu gom ba ngày nay" in page  # the text comes back to send again
+    assert 'value="tok-1"' in page  # the same token: a retry cannot file the letter twice
+    assert (Case.objects.count(), Attachment.objects.count(), CaseEvent.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+    full_disk(False)
+    response = client.post("/gui-don/", form_data(pho_hien, attachments=[photo()]))
+    assert response.status_code == 302
+    assert Case.objects.get().attachments.count() == 1
+
+
+def test_an_officers_paper_letter_comes_back_with_its_text_when_the_disk_is_full(
+    pho_hien, client_as, full_disk
+):
+    full_disk(True)
+    client = client_as(Role.RECEPTION_OFFICER)
+    response = client.post("/staff/cases/new/", intake_data(pho_hien, attachments=[photo()]))
+    assert response.status_code == 503
+    assert "Rác không được thu gom ba ngày nay" in response.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_an_accept_whose_notice_cannot_be_written_changes_nothing_and_says_why(
+    submit, handler, client_as, full_disk
+):
+    case = submit(kind="complaint")
+    s.case_classify(case=case, by=handler, kind="complaint", topic=case.topic)
+    full_disk(True)
+    client = client_as(Role.HANDLING_OFFICER)
+    response = client.post(f"/staff/cases/{case.pk}/accept/", {"note": ""}, follow=True)
+    assert "Chưa lưu được văn bản" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == "classified"  # the accept and its notice were rolled back together
+    assert not case.attachments.exists()
+
+
 def intake_data(pho_hien, **overrides):
     data = form_data(pho_hien, channel="paper", received_on="2026-11-16", people_count="3",
                      kind="petition", form_token="intake-1")  # fmt: skip

@@ -151,6 +151,23 @@ def test_a_bad_evidence_file_is_refused_and_nothing_changes(promise, owner_offic
     assert not CommitmentUpdate.objects.exists()
 
 
+def test_evidence_on_a_full_disk_keeps_the_text_and_changes_nothing(
+    promise, owner_officer, full_disk
+):
+    commitment = promise()
+    client = Client()
+    client.force_login(owner_officer, backend="danvan.accounts.backends.EmailOrPhoneBackend")
+    full_disk(True)
+    response = client.post(
+        f"/staff/commitments/{commitment.pk}/",
+        {"text": "Đã nghiệm thu tuyến đường", "close": "on", "evidence": jpeg()},
+    )
+    assert response.status_code == 503
+    assert "Đã nghiệm thu tuyến đường" in response.content.decode()
+    assert Commitment.objects.get().status == CommitmentStatus.OPEN
+    assert not CommitmentUpdate.objects.exists()
+
+
 def test_overdue_is_derived_from_the_due_date(promise, owner_officer):
     commitment = promise()
     Commitment.objects.filter(pk=commitment.pk).update(due_on=date(2026, 11, 20))
