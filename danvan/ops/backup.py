@@ -48,6 +48,7 @@ MANIFEST = "manifest.json"
 MEDIA = "media/"
 DUMPS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 CHUNK = 1024 * 1024
+SPOOL_BYTES = 16 * CHUNK  # a restored file larger than this is copied through a temporary file
 
 
 class BackupError(Exception):
@@ -365,18 +366,22 @@ def _restore_sqlite(connection: BaseDatabaseWrapper, dump: Path) -> None:
 def _restore_file(
     tar: tarfile.TarFile, manifest: dict[str, Any], member: str, storage: Storage
 ) -> None:
+    """Copy the member aside while hashing it, then store it: the storage gets a seekable
+    file it may read twice (S3 uploads rewind), and a damaged copy is never stored."""
     name = member.removeprefix(MEDIA)
     source = tar.extractfile(member)
     assert source is not None  # noqa: S101 - verified
-    if storage.exists(name):
-        storage.delete(name)
-    reader = _Hashing(source)
-    saved = storage.save(name, File(reader, name=name))  # type: ignore[arg-type]
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as copy:
+        reader = _Hashing(source)
+        shutil.copyfileobj(reader, copy, CHUNK)
+        if reader.hexdigest() != manifest["files"][member]["sha256"]:
+            raise BackupError(f"{member}: sha256 differs from the manifest")
+        copy.seek(0)
+        if storage.exists(name):
+            storage.delete(name)
+        saved = storage.save(name, File(copy, name=name))
     if saved != name:
         raise BackupError(f"{member}: the storage saved it as {saved!r}")
-    if reader.hexdigest() != manifest["files"][member]["sha256"]:
-        storage.delete(name)
-        raise BackupError(f"{member}: sha256 differs from the manifest")
 
 
 def _migration_notes(manifest: dict[str, Any]) -> list[str]:

@@ -22,6 +22,7 @@ from django.test import override_settings
 
 from danvan.cases.models import Attachment, Case
 from danvan.ops.backup import MANIFEST
+from danvan.ops.tests.conftest import BUCKET, objects
 from danvan.places.models import Agency, Unit
 
 # The helper moves from language to core: whichever exists.
@@ -257,3 +258,24 @@ def test_postgres_backup_then_restore_finds_every_case_and_file(
 
         call_command("restore", str(archive), database=POSTGRES, force=True, stdout=io.StringIO())
         assert snapshot(POSTGRES) == before
+
+
+def test_backup_then_restore_finds_every_case_and_file_in_the_bucket(
+    sqlite_file, bucket, tmp_path, django_db_blocker
+):
+    with django_db_blocker.unblock():
+        seed(SQLITE)
+        before = snapshot(SQLITE)
+        assert len(before[1]) >= 6
+        call_command("backup", output=tmp_path / "backups", database=SQLITE, stdout=io.StringIO())
+        archive = only_archive(tmp_path / "backups")
+        connections[SQLITE].close()
+        for leftover in sqlite_file.parent.iterdir():
+            leftover.unlink()
+        for key in objects(bucket):
+            bucket.delete_object(Bucket=BUCKET, Key=key)
+        assert not default_storage.exists(next(iter(before[1]))[2])
+        call_command("restore", str(archive), database=SQLITE, stdout=io.StringIO())
+        assert snapshot(SQLITE) == before
+        assert len(objects(bucket)) == len(before[1])
+    shutil.rmtree(tmp_path / "backups")
