@@ -94,18 +94,26 @@ class Case(models.Model):
     topic = models.ForeignKey(
         Topic, verbose_name=_("topic"), on_delete=models.PROTECT, null=True, blank=True
     )
+    # db_index=False on the foreign keys that lead a composite index below (case_unit_topic,
+    # case_queue and case_agency_due, case_assignee_due, case_citizen): that index serves
+    # their look-ups, and each index less is one write less for every letter.
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("commune or ward concerned"),
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
     address = models.CharField(_("place concerned"), max_length=250, blank=True)
     # Where it is, when the sender's app knows (Open311 lat/long); WGS 84 degrees.
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("handling agency"), on_delete=models.PROTECT, related_name="cases"
+        Agency,
+        verbose_name=_("handling agency"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -114,6 +122,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="assigned_cases",
+        db_index=False,
     )
     # Who wrote. For a denunciation these stay empty: the identity lives encrypted apart.
     citizen = models.ForeignKey(
@@ -123,6 +132,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="cases",
+        db_index=False,
     )
     anonymous = models.BooleanField(_("anonymous"), default=False)
     submitter_name = models.CharField(_("full name"), max_length=150, blank=True)
@@ -289,7 +299,8 @@ class Case(models.Model):
 class CaseEvent(models.Model):
     """Append-only history: the citizen's timeline, the officers' record and the audit trail."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # Served by case_event_timeline (case first), as the case's own index would duplicate it.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     action = models.CharField(_("action"), max_length=20, choices=Action)
     from_status = models.CharField(max_length=20, choices=Status, blank=True)
     to_status = models.CharField(max_length=20, choices=Status, blank=True)
@@ -330,7 +341,9 @@ class Attachment(models.Model):
         OFFICER = "officer", _("Added by an officer")
         DOCUMENT = "document", _("Issued document")
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    case = models.ForeignKey(  # served by attachment_case (case first)
+        Case, on_delete=models.PROTECT, related_name="attachments", db_index=False
+    )
     file = models.FileField(_("file"), upload_to="cases/%Y/%m/")
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
@@ -376,7 +389,9 @@ class DenouncerIdentity(models.Model):
 class IdentityLook(models.Model):
     """Every time someone opened a denouncer's identity or a sealed scan (append-only)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(  # served by identity_look_case (case first)
+        Case, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # Empty when the platform itself read the contact to notify the denouncer.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
