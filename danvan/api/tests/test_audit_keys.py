@@ -24,7 +24,7 @@ def test_the_secret_and_its_hash_are_never_logged():
     assert values["secret_hash"].startswith("sha256:")
     assert key.secret_hash not in str(values)
     entry = _last("api_key.issue")
-    assert text.split("_")[2] not in str(entry.changes)
+    assert text.split("_", 2)[2] not in str(entry.changes)  # the secret itself may hold "_"
     assert key.secret_hash not in str(entry.changes)
     assert entry.changes["prefix"] == [None, key.prefix]
 
