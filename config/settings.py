@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
-    "danvan.core.middleware.StorageUnavailableMiddleware",  # a failed file write: 503, not 500
+    "danvan.core.middleware.UnavailableMiddleware",  # storage or database away: 503, not 500
 ]
 
 ROOT_URLCONF = "config.urls"

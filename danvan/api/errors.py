@@ -29,6 +29,9 @@ KINDS: dict[str, ErrorKind] = {
     "rate_limited": ErrorKind(429, _("Too many requests; wait and try again.")),
     "payload_too_large": ErrorKind(413, _("The request is too large.")),
     "method_not_allowed": ErrorKind(405, _("This method is not allowed here.")),
+    "service_unavailable": ErrorKind(
+        503, _("The service is briefly unavailable, so nothing was changed. Try again shortly.")
+    ),
     "storage_unavailable": ErrorKind(
         503, _("Files cannot be stored right now, so nothing was changed. Try again later.")
     ),

@@ -7,10 +7,12 @@ rate limit: a key's own, or the client address's without a key.
 
 import functools
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver
 from django.utils import timezone
@@ -23,6 +25,7 @@ from ninja.security import APIKeyHeader, HttpBearer
 from danvan.cases.models import Case, CaseEvent, Topic
 from danvan.cases.queries import case_timeline, case_tracked
 from danvan.cases.workflow import Action, Kind, Status, allowed_actions
+from danvan.core.middleware import DATABASE_RETRY_AFTER
 from danvan.core.storage import RETRY_AFTER, StorageUnavailable
 from danvan.places.models import Agency
 from danvan.places.queries import served_communes
@@ -76,6 +79,8 @@ def _json_not_allowed(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+logger = logging.getLogger("danvan.api")
+
 api = DanVanAPI(
     title="Dân Vận API",
     version="1",
@@ -88,7 +93,8 @@ api = DanVanAPI(
     docs=SelfHostedSwagger(),  # no inline script: the CSP holds on the docs page too
 )
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut,
+          503: ErrorOut}  # fmt: skip
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -170,6 +176,14 @@ def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 @api.exception_handler(StorageUnavailable)
 def _storage_unavailable(request: HttpRequest, exc: StorageUnavailable) -> HttpResponse:
     return error_response(request, ApiError("storage_unavailable", retry_after=RETRY_AFTER))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.error("database unavailable: %s %s", request.method, request.path, exc_info=exc)
+    error = ApiError("service_unavailable", retry_after=DATABASE_RETRY_AFTER)
+    return error_response(request, error)
 
 
 @api.exception_handler(Http404)

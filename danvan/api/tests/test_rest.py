@@ -416,6 +416,20 @@ def test_an_accept_whose_notice_cannot_be_stored_answers_503_and_changes_nothing
     assert response.status_code == 200
 
 
+def test_a_database_that_is_away_answers_503_with_a_code_to_retry_on(
+    client: Client, case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    def restarting(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr("danvan.api.rest.case_tracked", restarting)
+    response = client.get(f"{URL}/cases/track/{case.tracking_code}")
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+    assert error_of(response)["code"] == "service_unavailable"
+
+
 def test_another_agency_cannot_act(client: Client, keys: dict[str, str], case: Case,
                                    demo_user: Any) -> None:  # fmt: skip
     response = client.post(f"{URL}/staff/cases/{case.pk}/actions/decline",
