@@ -70,7 +70,11 @@ http {{
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
             # A POST is passed to another web process only if none of it reached the first.
-            proxy_next_upstream error timeout http_502 http_503;
+            # Not on a 503: that is the application saying the database or the file storage
+            # is briefly away, the same for every web process; counted as a failure, it
+            # would mark them all down and turn a 1-second database restart into seconds
+            # of "no live upstreams".
+            proxy_next_upstream error timeout http_502;
             proxy_connect_timeout 2s;
             proxy_read_timeout 75s;
         }}
