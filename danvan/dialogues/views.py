@@ -273,6 +273,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ProgressForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
+        status = 422  # a post shown again always carries its errors
         files = _checked_files(request, form)
         if files is not None:
             try:
@@ -292,7 +293,6 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("dialogues:commitment", pk=commitment.pk)
     updates = commitment.updates.select_related("by").prefetch_related("files")
     context = {"commitment": commitment, "updates": updates, "form": form}
-    status = 422 if form.errors and status == 200 else status
     return render(request, "dialogues/commitment.html", context, status=status)
 
 

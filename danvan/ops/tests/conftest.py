@@ -8,6 +8,8 @@ from config.storage import media_storage
 from danvan.cases.services import case_submit
 from danvan.places.models import Unit
 
+from .s3_support import BUCKET, ENDPOINT
+
 
 @pytest.fixture
 def letters(db):
@@ -24,10 +26,6 @@ def letters(db):
         ]  # fmt: skip
 
     return make
-
-
-BUCKET = "danvan-media"
-ENDPOINT = "http://s3.danvan.test:9000"  # a MinIO-style endpoint, answered by moto
 
 
 @pytest.fixture
@@ -52,9 +50,3 @@ def bucket(s3_env):
         storages = {**settings.STORAGES, "default": media_storage("/unused")}
         with override_settings(STORAGES=storages):
             yield client
-
-
-def objects(client):
-    listed = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])
-    return {item["Key"]: client.get_object(Bucket=BUCKET, Key=item["Key"])["Body"].read()
-            for item in listed}  # fmt: skip

@@ -22,7 +22,7 @@ from django.test import override_settings
 
 from danvan.cases.models import Attachment, Case
 from danvan.ops.backup import MANIFEST
-from danvan.ops.tests.conftest import BUCKET, objects
+from danvan.ops.tests.s3_support import BUCKET, objects
 from danvan.places.models import Agency, Unit
 
 # The helper moves from language to core: whichever exists.

@@ -14,7 +14,7 @@ from danvan.cases.tests.test_intake import photo
 from danvan.cases.tests.test_views import form_data
 from danvan.cases.uploads import check_upload
 from danvan.core import sealed
-from danvan.ops.tests.conftest import BUCKET, ENDPOINT, objects
+from danvan.ops.tests.s3_support import BUCKET, ENDPOINT, objects
 from danvan.places.models import Unit
 
 
