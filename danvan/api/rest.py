@@ -7,7 +7,6 @@ rate limit: a key's own, or the client address's without a key.
 
 import functools
 import hashlib
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +24,7 @@ from ninja.security import APIKeyHeader, HttpBearer
 from danvan.cases.models import Case, CaseEvent, Topic
 from danvan.cases.queries import case_timeline, case_tracked
 from danvan.cases.workflow import Action, Kind, Status, allowed_actions
-from danvan.core.middleware import DATABASE_RETRY_AFTER
+from danvan.core.middleware import DATABASE_RETRY_AFTER, log_database_unavailable
 from danvan.core.storage import RETRY_AFTER, StorageUnavailable
 from danvan.places.models import Agency
 from danvan.places.queries import served_communes
@@ -78,8 +77,6 @@ def _json_not_allowed(view: Callable[..., Any]) -> Callable[..., Any]:
 
     return wrapped
 
-
-logger = logging.getLogger("danvan.api")
 
 api = DanVanAPI(
     title="Dân Vận API",
@@ -179,9 +176,9 @@ def _storage_unavailable(request: HttpRequest, exc: StorageUnavailable) -> HttpR
 
 
 @api.exception_handler(OperationalError)
-@api.exception_handler(InterfaceError)
+@api.exception_handler(InterfaceError)  # the two of DATABASE_ERRORS, as the pages answer them
 def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
-    logger.error("database unavailable: %s %s", request.method, request.path, exc_info=exc)
+    log_database_unavailable(request, exc)
     error = ApiError("service_unavailable", retry_after=DATABASE_RETRY_AFTER)
     return error_response(request, error)
 

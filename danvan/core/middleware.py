@@ -39,10 +39,13 @@ class UnavailableMiddleware:
             response["Retry-After"] = str(RETRY_AFTER)
             return response
         if isinstance(exception, DATABASE_ERRORS):
-            # Django would log a 500 with its traceback; this answer replaces it, so log here.
-            logger.error("database unavailable: %s %s", request.method, request.path,
-                         exc_info=exception)  # fmt: skip
+            log_database_unavailable(request, exception)
             response = HttpResponse(render_to_string("503.html"), status=503)
             response["Retry-After"] = str(DATABASE_RETRY_AFTER)
             return response
         return None
+
+
+def log_database_unavailable(request: HttpRequest, error: BaseException) -> None:
+    """Django would log a 500 with its traceback; a 503 answer replaces it, so log here."""
+    logger.error("database unavailable: %s %s", request.method, request.path, exc_info=error)

@@ -340,11 +340,19 @@ def _sha256(tar: tarfile.TarFile, member: tarfile.TarInfo) -> str:
 
 
 def _extract(tar: tarfile.TarFile, manifest: dict[str, Any], name: str, target: Path) -> None:
+    with target.open("wb") as out:
+        _copy_checked(tar, manifest, name, out)
+
+
+def _copy_checked(
+    tar: tarfile.TarFile, manifest: dict[str, Any], name: str, out: IO[bytes]
+) -> None:
+    """Copy member `name` into `out`, hashing it on the way: verify() read it once already,
+    and this copy is the one restored, so it is checked again."""
     source = tar.extractfile(name)
     assert source is not None  # noqa: S101 - verified
     reader = _Hashing(source)
-    with target.open("wb") as out:
-        shutil.copyfileobj(reader, out, CHUNK)
+    shutil.copyfileobj(reader, out, CHUNK)
     if reader.hexdigest() != manifest["files"][name]["sha256"]:
         raise BackupError(f"{name}: sha256 differs from the manifest")
 
@@ -366,16 +374,11 @@ def _restore_sqlite(connection: BaseDatabaseWrapper, dump: Path) -> None:
 def _restore_file(
     tar: tarfile.TarFile, manifest: dict[str, Any], member: str, storage: Storage
 ) -> None:
-    """Copy the member aside while hashing it, then store it: the storage gets a seekable
-    file it may read twice (S3 uploads rewind), and a damaged copy is never stored."""
+    """Copy the member aside, checked, then store it: the storage gets a seekable file it
+    may read twice (S3 uploads rewind), and a damaged copy is never stored."""
     name = member.removeprefix(MEDIA)
-    source = tar.extractfile(member)
-    assert source is not None  # noqa: S101 - verified
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as copy:
-        reader = _Hashing(source)
-        shutil.copyfileobj(reader, copy, CHUNK)
-        if reader.hexdigest() != manifest["files"][member]["sha256"]:
-            raise BackupError(f"{member}: sha256 differs from the manifest")
+        _copy_checked(tar, manifest, member, copy)
         copy.seek(0)
         if storage.exists(name):
             storage.delete(name)

@@ -47,10 +47,7 @@ def test_a_letters_photo_is_stored_in_the_bucket_and_read_back_by_its_handler(bu
     handler = client_as(Role.HANDLING_OFFICER)
     download = handler.get(f"/staff/cases/{attachment.case_id}/files/{attachment.pk}/")
     assert download.status_code == 200
-    assert (
-        b"".join(download.streaming_content if download.streaming else [download.content])
-        == (stored[attachment.file.name])
-    )
+    assert download.content == stored[attachment.file.name]
 
 
 @pytest.mark.django_db
@@ -69,7 +66,11 @@ def test_a_denunciations_scan_is_sealed_before_it_reaches_the_bucket(bucket):
 def test_readyz_writes_and_deletes_its_probe_in_the_bucket(bucket, client):
     response = client.get("/readyz")
     assert response.status_code == 200, response.content
+    assert response.json()["checks"]["media"] == "ok"
     assert objects(bucket) == {}  # the probe is gone
+    bucket.delete_bucket(Bucket=BUCKET)  # the check goes through the bucket: now it fails
+    response = client.get("/readyz")
+    assert (response.status_code, response.json()["failing"]) == (503, ["media"])
 
 
 @pytest.mark.django_db
