@@ -15,17 +15,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from danvan.accounts.access import agency_ids_of
 from danvan.accounts.models import User
 from danvan.core.clients import client_address
-from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
+from danvan.core.storage import StorageUnavailable
 from danvan.language import similarity
 
 from . import duplicates, forms, services
 from .access import ACTING_ROLES, get_case_for_user, visible_cases
 from .duplicates import case_text
+from .idempotency import IdempotencyKeyReused
 from .identity import IdentityHidden, attachment_open, identity_open
 from .imports import cases_import
-from .models import Attachment, Channel
+from .letter_form import LetterPost, letter_fields, reused_for, token_new
+from .models import Attachment, Case, Channel
 from .queries import case_by_tracking_code
-from .views import _checked_files, _letter_fields, _render_detail
+from .views import _render_detail
+
+INTAKE_PAGE = "cases/intake.html"
 
 
 def _officer(request: HttpRequest) -> User:
@@ -39,27 +43,20 @@ def intake(request: HttpRequest) -> HttpResponse:
     """A paper letter or a walk-in, entered by a reception officer with its scans."""
     if not agency_ids_of(request.user, roles=ACTING_ROLES):
         raise PermissionDenied
-    initial = {"form_token": services.tracking_code_new(), "channel": Channel.PAPER,
+    initial = {"form_token": token_new(), "channel": Channel.PAPER,
                "received_on": timezone.localdate(), "people_count": 1}  # fmt: skip
-    form = forms.IntakeForm(request.POST or None, request.FILES or None, initial=initial)
-    files = _checked_files(request, form)
-    if request.method == "GET" or files is None:
-        status = 422 if request.method == "POST" else 200
-        return render(request, "cases/intake.html", {"form": form}, status=status)
-    data = form.cleaned_data
+    if request.method == "GET":
+        return render(request, INTAKE_PAGE, {"form": forms.IntakeForm(initial=initial)})
+    sent = LetterPost.read(request, forms.IntakeForm, INTAKE_PAGE, initial=initial)
+    if not sent.ready:
+        return sent.again(status=422)
     try:
-        case = services.case_submit(
-            **_letter_fields(data),
-            channel=data["channel"],
-            people_count=data["people_count"],
-            received_at=_received_at(data["received_on"]),
-            files=files,
-            by=_officer(request),
-            idempotency_key=f"intake:{data['form_token']}",
-        )
+        case = _intake_submit(request, sent)
+    except IdempotencyKeyReused as error:
+        return sent.again(status=422, reused=reused_for(request.user, error.first))
     except StorageUnavailable:
-        form.add_error(None, FORM_MESSAGE)
-        return render(request, "cases/intake.html", {"form": form}, status=503)
+        return sent.again(status=503, stored=False)
+    sent.sent()
     messages.success(
         request,
         _("Letter registered with tracking code %(code)s, sent to %(agency)s.")
@@ -68,6 +65,20 @@ def intake(request: HttpRequest) -> HttpResponse:
     if visible_cases(request.user).filter(pk=case.pk).exists():
         return redirect(case)
     return redirect("cases:intake")
+
+
+def _intake_submit(request: HttpRequest, sent: LetterPost) -> Case:
+    data = sent.form.cleaned_data
+    return services.case_submit(
+        **letter_fields(data),
+        channel=data["channel"],
+        people_count=data["people_count"],
+        received_at=_received_at(data["received_on"]),
+        files=sent.files(),
+        by=_officer(request),
+        idempotency_key=f"intake:{sent.token}",
+        digest_extra={"received_on": data["received_on"]},  # received_at: now, if today
+    )
 
 
 def _received_at(received_on: Any) -> datetime:

@@ -79,7 +79,7 @@ def test_an_entry_creates_a_complaint_case_with_its_deadline(
         "Nguyễn Văn Bảo", "034090001234", "accept")  # fmt: skip
     # a double click records one entry and one case
     client_as(Role.RECEPTION_OFFICER).post(NEW, data)
-    assert (ReceptionEntry.objects.count(), Case.objects.count()) == (2, 1)
+    assert (ReceptionEntry.objects.count(), Case.objects.count()) == (1, 1)
 
 
 def test_a_denunciation_is_sealed_with_the_case_and_not_kept_in_the_logbook(
