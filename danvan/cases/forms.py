@@ -52,6 +52,7 @@ class FormTokenField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         message = _("This form is no longer valid. Reload the page and send your letter again.")
         kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("strip", False)  # as sent: the files kept under it use the raw token
         kwargs.setdefault("validators", [RegexValidator(TOKEN, message)])
         kwargs.setdefault("error_messages", {"required": message})
         super().__init__(**kwargs)
