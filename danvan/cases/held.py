@@ -61,15 +61,32 @@ def _hold(holder: str, token: str, clean: CleanFile) -> HeldFile:
     return row
 
 
-def files_open(held: Iterable[HeldFile]) -> list[CleanFile]:
-    """The kept files as checked files, ready to go with the letter."""
-    opened = []
+def files_open(held: Iterable[HeldFile]) -> tuple[list[CleanFile], list[HeldFile]]:
+    """The kept files as checked files, ready to go with the letter, and those whose bytes are
+    lost (deleted meanwhile, or sealed under a key since removed): the sender must choose
+    them again. A storage that fails raises StorageUnavailable."""
+    opened, lost = [], []
     for row in held:
-        with storing(f"held file {row.name}"), row.file.open("rb") as handle:
-            data = sealed.open_bytes(handle.read())
+        data = _read(row)
+        if data is None:
+            lost.append(row)
+            continue
         opened.append(CleanFile(name=row.name, content_type=row.content_type, data=data,
                                 sha256=row.sha256, size=row.size))  # fmt: skip
-    return opened
+    return opened, lost
+
+
+def _read(row: HeldFile) -> bytes | None:
+    with storing(f"held file {row.name}"):
+        try:
+            with row.file.open("rb") as handle:
+                token = handle.read()
+        except FileNotFoundError:  # gone, not the storage failing
+            return None
+    try:
+        return sealed.open_bytes(token)
+    except sealed.InvalidToken:
+        return None
 
 
 def files_rebind(*, holder: str, old: str, new: str) -> int:

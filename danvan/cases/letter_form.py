@@ -12,6 +12,7 @@ server (`held`), shown as attached with a box to remove each.
 
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.access import AnyUser
 from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
@@ -26,12 +28,14 @@ from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
 from .access import visible_cases
 from .forms import TOKEN
 from .held import files_held, files_hold, files_open, files_rebind, files_release
+from .idempotency import IdempotencyKeyReused
 from .models import Case, HeldFile
 from .uploads import CleanFile, UploadRejected, check_totals, check_upload, read_limited
 
 HOLDER_KEY = "danvan_letter_files"  # in the session: whose kept files these are
 FILES_FIELD, REMOVE_FIELD, AS_NEW_FIELD = "attachments", "remove_held", "send_as_new"
 PERSONAL = ("name", "phone", "email", "address", "id_number")
+LOST_MESSAGE = _("The file %(name)s could no longer be kept. Please choose it again.")
 
 
 def token_new() -> str:
@@ -103,13 +107,31 @@ class LetterPost:
             form.add_error(FILES_FIELD, problem)
         return cls(request, form, template, token, kept, new, valid and not problems)
 
-    def files(self) -> list[CleanFile]:
-        """Every file to send with the letter: the kept ones and the new ones."""
-        return [*files_open(self.kept), *self.new]
+    def send(self, submit: Callable[[list[CleanFile], str], Case]) -> Case | HttpResponse:
+        """File the letter through `submit(files, token)`; or the form again, saying why."""
+        if not self.ready:
+            return self.again(status=422)
+        try:
+            files = self._files()
+            if files is None:
+                return self.again(status=422)
+            case = submit(files, self.token)
+        except IdempotencyKeyReused as error:
+            return self.again(status=422, reused=reused_for(self.request.user, error.first))
+        except StorageUnavailable:
+            return self.again(status=503, stored=False)
+        files_release(self.kept)  # they went with the letter
+        return case
 
-    def sent(self) -> None:
-        """The letter is filed with the kept files: they are no longer needed."""
-        files_release(self.kept)
+    def _files(self) -> list[CleanFile] | None:
+        """Every file to send: the kept ones and the new ones; None, saying which, when a
+        kept file's bytes are lost."""
+        opened, lost = files_open(self.kept)
+        for row in lost:
+            self.form.add_error(FILES_FIELD, LOST_MESSAGE % {"name": row.name})
+        files_release(lost)
+        self.kept = [row for row in self.kept if row not in lost]
+        return None if lost else [*opened, *self.new]
 
     def again(self, *, status: int, reused: Reused | None = None, stored: bool = True) -> HttpResponse:  # fmt: skip
         """The form again with what was typed, the new files kept for the next try.

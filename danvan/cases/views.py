@@ -1,6 +1,7 @@
 """Citizen intake and tracking; the officers' queue and case page. Thin: access, form, service."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -19,10 +20,11 @@ from danvan.language.highlight import highlight, snippet
 from . import forms, services
 from .access import ACTING_ROLES, can_act, can_see_identity, citizen_cases, get_case_for_user
 from .duplicates import duplicate_candidates
-from .idempotency import IdempotencyKeyReused
-from .letter_form import LetterPost, letter_fields, reused_for, token_new
+from .letter_form import LetterPost, letter_fields, token_new
+from .models import Case
 from .page import case_attachments, related_cases
 from .queries import QueueFilters, case_by_tracking_code, case_queue, case_search, case_timeline
+from .uploads import CleanFile
 from .workflow import TRANSITIONS, Action, Kind, Status, allowed_actions
 
 SUBMIT_PAGE = "cases/submit.html"
@@ -37,21 +39,16 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, SUBMIT_PAGE, {"form": forms.SubmitForm(initial=initial)})
     sent = LetterPost.read(request, forms.SubmitForm, SUBMIT_PAGE, initial=initial)
-    if not sent.ready:
-        return sent.again(status=422)
-    try:
-        case = services.case_submit(
-            **letter_fields(sent.form.cleaned_data),
-            citizen=user,
-            files=sent.files(),
-            idempotency_key=f"web:{sent.token}",
-        )
-    except IdempotencyKeyReused as error:
-        return sent.again(status=422, reused=reused_for(request.user, error.first))
-    except StorageUnavailable:
-        return sent.again(status=503, stored=False)
-    sent.sent()
+    case = sent.send(partial(_citizen_submit, user, sent.form.cleaned_data))
+    if isinstance(case, HttpResponse):
+        return case
     return redirect("cases:track-detail", code=case.tracking_code)
+
+
+def _citizen_submit(user: Any, data: dict[str, Any], files: list[CleanFile], token: str) -> Case:
+    return services.case_submit(
+        **letter_fields(data), citizen=user, files=files, idempotency_key=f"web:{token}"
+    )
 
 
 @require_GET

@@ -1,6 +1,7 @@
 """Officers' work besides transitions: entering letters, files, identity, assigning, splitting."""
 
 from datetime import datetime, time
+from functools import partial
 from typing import Any, cast
 
 from django.contrib import messages
@@ -15,18 +16,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from danvan.accounts.access import agency_ids_of
 from danvan.accounts.models import User
 from danvan.core.clients import client_address
-from danvan.core.storage import StorageUnavailable
 from danvan.language import similarity
 
 from . import duplicates, forms, services
 from .access import ACTING_ROLES, get_case_for_user, visible_cases
 from .duplicates import case_text
-from .idempotency import IdempotencyKeyReused
 from .identity import IdentityHidden, attachment_open, identity_open
 from .imports import cases_import
-from .letter_form import LetterPost, letter_fields, reused_for, token_new
+from .letter_form import LetterPost, letter_fields, token_new
 from .models import Attachment, Case, Channel
 from .queries import case_by_tracking_code
+from .uploads import CleanFile
 from .views import _render_detail
 
 INTAKE_PAGE = "cases/intake.html"
@@ -48,15 +48,9 @@ def intake(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, INTAKE_PAGE, {"form": forms.IntakeForm(initial=initial)})
     sent = LetterPost.read(request, forms.IntakeForm, INTAKE_PAGE, initial=initial)
-    if not sent.ready:
-        return sent.again(status=422)
-    try:
-        case = _intake_submit(request, sent)
-    except IdempotencyKeyReused as error:
-        return sent.again(status=422, reused=reused_for(request.user, error.first))
-    except StorageUnavailable:
-        return sent.again(status=503, stored=False)
-    sent.sent()
+    case = sent.send(partial(_intake_submit, _officer(request), sent.form.cleaned_data))
+    if isinstance(case, HttpResponse):
+        return case
     messages.success(
         request,
         _("Letter registered with tracking code %(code)s, sent to %(agency)s.")
@@ -67,16 +61,15 @@ def intake(request: HttpRequest) -> HttpResponse:
     return redirect("cases:intake")
 
 
-def _intake_submit(request: HttpRequest, sent: LetterPost) -> Case:
-    data = sent.form.cleaned_data
+def _intake_submit(by: User, data: dict[str, Any], files: list[CleanFile], token: str) -> Case:
     return services.case_submit(
         **letter_fields(data),
         channel=data["channel"],
         people_count=data["people_count"],
         received_at=_received_at(data["received_on"]),
-        files=sent.files(),
-        by=_officer(request),
-        idempotency_key=f"intake:{sent.token}",
+        files=files,
+        by=by,
+        idempotency_key=f"intake:{token}",
         digest_extra={"received_on": data["received_on"]},  # received_at: now, if today
     )
 

@@ -248,3 +248,29 @@ def test_a_full_disk_keeps_no_file_and_says_to_choose_them_again(pho_hien, full_
     assert response.status_code == 422
     assert "chọn lại tệp" in response.content.decode()
     assert (HeldFile.objects.count(), counts()) == (0, (0, 0, 0, 0))
+
+
+def test_a_held_file_whose_bytes_are_lost_is_named_and_chosen_again(pho_hien):
+    client = Client()
+    client.post(SUBMIT, form_data(pho_hien, title="", attachments=[photo()]))
+    storages["default"].delete(HeldFile.objects.get().file.name)
+    response = client.post(SUBMIT, form_data(pho_hien))
+    assert response.status_code == 422
+    assert "Không còn giữ được tệp anh.jpg" in response.content.decode()
+    assert (Case.objects.count(), HeldFile.objects.count()) == (0, 0)
+    assert client.post(SUBMIT, form_data(pho_hien, attachments=[photo()])).status_code == 302
+    assert Case.objects.get().attachments.count() == 1
+
+
+def test_a_key_rotation_keeps_held_files_readable(pho_hien, settings):
+    from cryptography.fernet import Fernet
+
+    from danvan.cases.management.commands.rotate_identity_keys import rotate_all
+
+    client = Client()
+    client.post(SUBMIT, form_data(pho_hien, title="", attachments=[photo()]))
+    settings.DANVAN_IDENTITY_KEYS = [Fernet.generate_key().decode(), *settings.DANVAN_IDENTITY_KEYS]
+    rotate_all()
+    settings.DANVAN_IDENTITY_KEYS = settings.DANVAN_IDENTITY_KEYS[:1]  # the old key is gone
+    assert client.post(SUBMIT, form_data(pho_hien)).status_code == 302
+    assert Case.objects.get().attachments.get().name == "anh.jpg"
