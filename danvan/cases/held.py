@@ -99,7 +99,7 @@ def files_release(held: Iterable[HeldFile]) -> int:
     rows = list(held)
     if not rows:
         return 0
-    names = [row.file.name for row in rows]  # FieldFile.name: None only for a file never saved
+    names = [row.file.name for row in rows]
     HeldFile.objects.filter(pk__in=[row.pk for row in rows]).delete()
     transaction.on_commit(lambda: _delete_stored(names))
     return len(rows)

@@ -35,6 +35,7 @@ from .uploads import CleanFile, UploadRejected, check_totals, check_upload, read
 HOLDER_KEY = "danvan_letter_files"  # in the session: whose kept files these are
 FILES_FIELD, REMOVE_FIELD, AS_NEW_FIELD = "attachments", "remove_held", "send_as_new"
 PERSONAL = ("name", "phone", "email", "address", "id_number")
+Uploads = list[UploadedFile[bytes]]
 LOST_MESSAGE = _("The file %(name)s could no longer be kept. Please choose it again.")
 
 
@@ -92,7 +93,9 @@ class LetterPost:
     ready: bool  # a valid form and every file good: the letter can be sent
 
     @classmethod
-    def read(cls, request: HttpRequest, form_class: Any, template: str, **kwargs: Any) -> "LetterPost":  # fmt: skip
+    def read(
+        cls, request: HttpRequest, form_class: Any, template: str, **kwargs: Any
+    ) -> "LetterPost":
         data, replaced = posted(request)
         token = data.get("form_token", "")
         token = token if TOKEN.match(token) else ""
@@ -133,7 +136,9 @@ class LetterPost:
         self.kept = [row for row in self.kept if row not in lost]
         return None if lost else [*opened, *self.new]
 
-    def again(self, *, status: int, reused: Reused | None = None, stored: bool = True) -> HttpResponse:  # fmt: skip
+    def again(
+        self, *, status: int, reused: Reused | None = None, stored: bool = True
+    ) -> HttpResponse:
         """The form again with what was typed, the new files kept for the next try.
         `stored=False`: the storage just failed; nothing more is tried on it."""
         held = list(self.kept)
@@ -162,7 +167,7 @@ def _kept(holder: str | None, token: str, removed: list[str]) -> list[HeldFile]:
     return [row for row in held if str(row.pk) not in removed]
 
 
-def _checked(uploads: list[UploadedFile[bytes]], kept: list[HeldFile]) -> tuple[list[CleanFile], list[str]]:  # fmt: skip
+def _checked(uploads: Uploads, kept: list[HeldFile]) -> tuple[list[CleanFile], list[str]]:
     """The new files that pass, and a message for each one that does not. The limits apply
     to the kept and new files together; the count is checked before any file is read."""
     try:
@@ -178,7 +183,7 @@ def _checked(uploads: list[UploadedFile[bytes]], kept: list[HeldFile]) -> tuple[
     return new, problems
 
 
-def _each_checked(uploads: list[UploadedFile[bytes]], seen: set[str]) -> tuple[list[CleanFile], list[str]]:  # fmt: skip
+def _each_checked(uploads: Uploads, seen: set[str]) -> tuple[list[CleanFile], list[str]]:
     good, problems = [], []
     for upload in uploads:
         try:

@@ -253,7 +253,7 @@ def test_a_full_disk_keeps_no_file_and_says_to_choose_them_again(pho_hien, full_
 def test_a_held_file_whose_bytes_are_lost_is_named_and_chosen_again(pho_hien):
     client = Client()
     client.post(SUBMIT, form_data(pho_hien, title="", attachments=[photo()]))
-    storages["default"].delete(HeldFile.objects.get().file.name)
+    storages["default"].delete(str(HeldFile.objects.get().file.name))
     response = client.post(SUBMIT, form_data(pho_hien))
     assert response.status_code == 422
     assert "Không còn giữ được tệp anh.jpg" in response.content.decode()
