@@ -26,6 +26,13 @@ KINDS: dict[str, ErrorKind] = {
     "not_found": ErrorKind(404, _("Nothing was found.")),
     "transition_not_allowed": ErrorKind(409, _("This action is not allowed in the case's status.")),
     "conflict": ErrorKind(409, _("The case changed meanwhile; read it again and retry.")),
+    "idempotency_key_reused": ErrorKind(
+        422,
+        _(
+            "This Idempotency-Key was already used for a different letter, so nothing was"
+            " stored. Send a new letter with a new key."
+        ),
+    ),
     "rate_limited": ErrorKind(429, _("Too many requests; wait and try again.")),
     "payload_too_large": ErrorKind(413, _("The request is too large.")),
     "method_not_allowed": ErrorKind(405, _("This method is not allowed here.")),

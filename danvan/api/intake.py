@@ -18,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.phone import normalize_phone
-from danvan.cases.models import Case, Channel
+from danvan.cases.idempotency import IdempotencyKeyReused
+from danvan.cases.models import Case, Channel, Topic
 from danvan.cases.reference import topic_by_code
 from danvan.cases.services import case_submit
 from danvan.cases.workflow import Kind
@@ -95,6 +96,7 @@ def letter_submit(
     """Check `fields` and register the letter; ApiError with every wrong field otherwise.
 
     `on_created` is called only when a new letter is stored (not for a retry's first one).
+    The same key with a different letter: ApiError idempotency_key_reused, nothing stored.
     """
     form = LetterForm(fields)
     if not form.is_valid():
@@ -107,6 +109,17 @@ def letter_submit(
             "unknown_service", fields={"service_code": str(_("Choose a topic from the list."))}
         )
     unit = unit_for(data)
+    try:
+        return _submit(data, unit=unit, topic=topic, idempotency_key=idempotency_key,
+                       on_created=on_created)  # fmt: skip
+    except IdempotencyKeyReused as error:  # the first letter is not named: keys are guessable
+        raise ApiError("idempotency_key_reused") from error
+
+
+def _submit(
+    data: dict[str, Any], *, unit: Unit, topic: Topic, idempotency_key: str | None,
+    on_created: Callable[[Case], None] | None,
+) -> Case:  # fmt: skip
     location = (data["lat"], data["long"]) if data["lat"] is not None else None
     return case_submit(
         kind=data["kind"],

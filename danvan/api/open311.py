@@ -4,6 +4,8 @@ Services are the public, active topics. Anyone may read the public letters (feed
 petitions on public topics, see `public`), with personal data masked; a key holding the
 "submit" scope may file a letter, which goes through the same intake as the REST API.
 The tracking code, the citizen's key to the letter, appears only in the POST response.
+A POST may carry an `Idempotency-Key` header (not in GeoReport v2): a retry gets its first
+letter back (200), the same key with another letter is refused (422), as in the REST API.
 """
 
 import secrets
@@ -19,6 +21,7 @@ from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, re_path
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -40,6 +43,8 @@ CHANGESET = "2026-11-23T00:00:00+07:00"  # when this API last changed
 DEFAULT_DAYS = 90  # the spec's default window for GET requests
 MAX_RESULTS = 1000  # the spec's default cap on GET requests
 IDEMPOTENCY_PREFIX = "open311:"  # + the token returned to the caller
+IDEMPOTENCY_KEY_MAX = 64  # as in the REST API
+IDEMPOTENCY_SALT = "danvan.api.open311.idempotency"
 # POST fields -> the intake's field names; the Open311 attributes are `attribute[code]`.
 POST_FIELDS = {
     "service_code": "service_code",
@@ -315,9 +320,11 @@ def requests_post(call: Call) -> Doc:
     fields = {intake: call.params.get(name, "") for name, intake in POST_FIELDS.items()}
     full_name = f"{data['first_name']} {data['last_name']}".strip()
     fields["name"] = call.params.get("attribute[name]", "").strip() or full_name
-    secret = secrets.token_urlsafe(16)
+    secret = _token(call.request.headers.get("Idempotency-Key", ""), key)
+    created: list[Case] = []
     try:
-        case = letter_submit(fields, key=key, idempotency_key=IDEMPOTENCY_PREFIX + secret)
+        case = letter_submit(fields, key=key, idempotency_key=IDEMPOTENCY_PREFIX + secret,
+                             on_created=created.append)  # fmt: skip
     except ApiError as error:
         raise _in_open311_names(error) from error
     row = {
@@ -326,7 +333,19 @@ def requests_post(call: Call) -> Doc:
         "account_id": data["account_id"],
         "token": secret,
     }
-    return Doc("service_requests", [row], status=201)
+    return Doc("service_requests", [row], status=201 if created else 200)
+
+
+def _token(raw: str, key: ApiKey) -> str:
+    """The request's token: random, or, when the caller sent an Idempotency-Key, derived
+    from it and the API key, so that a retry finds its first letter (and the same token)."""
+    if not raw:
+        return secrets.token_urlsafe(16)
+    if len(raw) > IDEMPOTENCY_KEY_MAX:
+        raise ApiError(
+            "invalid_input", fields={"Idempotency-Key": str(_("This text is too long."))}
+        )
+    return salted_hmac(IDEMPOTENCY_SALT, f"{key.prefix}:{raw}", algorithm="sha256").hexdigest()[:32]
 
 
 def _in_open311_names(error: ApiError) -> ApiError:

@@ -308,12 +308,13 @@ def _idempotency(raw: str | None, key: ApiKey | None) -> str | None:
 
 @api.post(
     "/cases",
-    response={200: CaseCreatedOut, 201: CaseCreatedOut, 413: ErrorOut, **ERRORS},
+    response={200: CaseCreatedOut, 201: CaseCreatedOut, 413: ErrorOut, 422: ErrorOut, **ERRORS},
     tags=["public"],
     summary="File a letter",
     description=(
         "Anonymous calls are allowed, as on the web form. With an `Idempotency-Key`, a retry"
-        " returns the first letter (status 200) and files nothing new."
+        " returns the first letter (status 200) and files nothing new; the same key with a"
+        " different letter is refused (422 `idempotency_key_reused`) and nothing is stored."
     ),
     openapi_extra=OPTIONAL_SECURITY,
     auth=OPTIONAL,

@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,19 @@ class MultipleFileField(forms.FileField):
 
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.docx,.xlsx"
 ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
+TOKEN = re.compile(r"\A[0-9A-Za-z_-]{1,40}\Z")  # a key's prefix and 40 fit Case.idempotency_key
+
+
+class FormTokenField(forms.CharField):
+    """The hidden token of one filling of a letter form: the letter's idempotency key."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        message = _("This form is no longer valid. Reload the page and send your letter again.")
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("strip", False)  # as sent: the files kept under it use the raw token
+        kwargs.setdefault("validators", [RegexValidator(TOKEN, message)])
+        kwargs.setdefault("error_messages", {"required": message})
+        super().__init__(**kwargs)
 
 
 class SubmitForm(forms.Form):
@@ -82,7 +96,7 @@ class SubmitForm(forms.Form):
         label=_("Photos or documents"),
         help_text=_("Up to 5 files: photos (JPEG, PNG), PDF, Word or Excel; 10 MB each."),
     )
-    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    form_token = FormTokenField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -63,6 +63,7 @@ from danvan.rulebook.store import current_rulebook
 
 from . import deadlines
 from .forms import CONTENT_MAX, TITLE_MAX
+from .idempotency import IdempotencyKeyReused
 from .models import Case, Channel, Topic
 from .services import case_submit
 from .workflow import Kind
@@ -710,7 +711,11 @@ def _rows_write(report: ImportReport, *, by: User, atomic: bool) -> None:
     with block:
         for row in todo:
             created: list[Case] = []
-            case = _row_write(row, by=by, on_created=created.append)
+            try:
+                case = _row_write(row, by=by, on_created=created.append)
+            except IdempotencyKeyReused:  # a changed copy of the row, imported meanwhile
+                report.skipped_existing += 1
+                continue
             if created:
                 report.created += 1
                 report.cases.append(case)

@@ -218,6 +218,9 @@ class Case(models.Model):
     idempotency_key = models.CharField(
         max_length=64, null=True, blank=True, unique=True, editable=False
     )
+    # What was sent under the key (cases.idempotency): a retry sends the same, another letter
+    # under the same key does not and is refused. Empty without a key and on older letters.
+    submission_digest = models.CharField(max_length=64, blank=True, editable=False)
     version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -628,3 +631,32 @@ class DocumentNumber(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}/{self.year}: {self.last}"
+
+
+class HeldFile(models.Model):
+    """A checked file of a letter form that came back with an error, kept for the next try.
+
+    Bound to the form's token and to the session that sent it (`holder`, a random value kept
+    in that session); always sealed, as the letter may still become a denunciation. Deleted
+    once the letter is sent, when removed on the form, or after a day (cases.held).
+    """
+
+    token = models.CharField(max_length=64)
+    holder = models.CharField(max_length=64)
+    file = models.FileField(upload_to="held/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("file kept for a letter form")
+        verbose_name_plural = _("files kept for letter forms")
+        indexes = [
+            models.Index(fields=["holder", "token"], name="held_file_form"),
+            models.Index(fields=["created_at"], name="held_file_age"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

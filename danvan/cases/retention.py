@@ -97,8 +97,8 @@ def case_destroy(*, case: Case, by: User, note: str = "") -> Case:
         Case.objects.filter(pk=case.pk).update(
             title="", content="", address="", latitude=None, longitude=None, citizen=None,
             submitter_name="", submitter_phone="", submitter_email="", submitter_address="",
-            answer="", rating_comment="", idempotency_key=None, destroyed_at=now,
-            version=F("version") + 1,
+            answer="", rating_comment="", idempotency_key=None, submission_digest="",
+            destroyed_at=now, version=F("version") + 1,
         )  # fmt: skip
         CaseEvent.objects.create(case=case, action=Action.DESTROY, actor=by, at=now,
                                  data={"rule": deadlines.ARCHIVE_RETENTION_RULE})  # fmt: skip

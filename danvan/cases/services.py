@@ -24,6 +24,7 @@ from danvan.places.models import Agency, Unit
 from . import deadlines
 from .documents import case_document
 from .duplicates import answer_merged, fingerprint_store
+from .idempotency import letter_digest, letter_retried
 from .identity import identity_copy, identity_seal_plain, identity_store
 from .models import Attachment, Case, CaseEvent, Channel, Topic
 from .notifications import NOTIFIED, notify_citizen, notify_submitted
@@ -88,12 +89,15 @@ def case_submit(
     files: Sequence["CleanFile"] = (),
     parent: Case | None = None,
     on_created: Callable[[Case], None] | None = None,
+    digest_extra: dict[str, Any] | None = None,
 ) -> Case:
     """Register a letter with its files. Committed before the caller shows a tracking code.
 
     A retry with the same idempotency key returns the first case and creates nothing: the
     key's unique index refuses the second row (retries are rare; a look-up before every
-    letter would cost every letter a query).
+    letter would cost every letter a query). Another letter under a used key raises
+    IdempotencyKeyReused and stores nothing (`idempotency`); `digest_extra` is what else the
+    caller's form sent with the letter (a logbook row's notes), so a change to it counts.
     A denouncer's identity goes sealed into its own table, never into the case's fields.
     """
     received_at = received_at or timezone.now()
@@ -103,6 +107,11 @@ def case_submit(
     plain = {"submitter_name": name, "submitter_phone": phone, "submitter_email": email,
              "submitter_address": address}  # fmt: skip
     secret = kind == Kind.DENUNCIATION
+    sent = {"kind": kind, "title": title, "content": content, "unit": unit, "topic": topic,
+            "citizen": citizen, "anonymous": anonymous, "id_number": id_number, "place": place,
+            "location": location, "people_count": people_count, "channel": channel,
+            "first_round": first_round, "parent": parent, **plain, **(digest_extra or {})}  # fmt: skip
+    digest = letter_digest(sent, (f.sha256 for f in files)) if idempotency_key else ""
     topic, suggestion = intake_fields(f"{title}\n{content}", topic)
     case = Case(
         tracking_code=tracking_code_new(),
@@ -120,6 +129,7 @@ def case_submit(
         people_count=people_count,
         channel=channel,
         idempotency_key=idempotency_key or None,
+        submission_digest=digest,
         received_at=received_at,
         rulebook_edition=edition_on(received),
         process_rule=due.rule,
@@ -154,10 +164,8 @@ def case_submit(
             if on_created:
                 on_created(case)
     except IntegrityError:
-        if idempotency_key and (
-            existing := Case.objects.filter(idempotency_key=idempotency_key).first()
-        ):
-            return existing  # a retry, or a concurrent one that won the race
+        if first := letter_retried(idempotency_key, digest):
+            return first  # a retry, or a concurrent one that won the race
         raise
     return case
 

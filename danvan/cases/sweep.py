@@ -1,4 +1,5 @@
 """The deadline sweep: mark overdue cases and remind officers, safe to run anywhere, any time.
+It also deletes the files kept for letter forms given up on (cases.held).
 
 Two sweeps may run at once (a cron on each machine, a retry): marking uses a conditional
 UPDATE, so only one writes the event; reminders have unique keys, so each goes out once.
@@ -15,6 +16,7 @@ from danvan.accounts.models import User
 from danvan.accounts.queries import agency_members
 from danvan.accounts.roles import Role
 
+from .held import files_expire
 from .models import Case, CaseEvent
 from .notifications import notify_reminder, requeue_stuck
 from .workflow import OPEN, Action, Status
@@ -28,13 +30,15 @@ class SweepReport:
     overdue: int
     reminders: int
     requeued: int
+    held_deleted: int = 0
 
 
 def sweep(today: date | None = None) -> SweepReport:
     today = today or timezone.localdate()
     return SweepReport(
-        overdue=mark_overdue(today), reminders=send_reminders(today), requeued=requeue_stuck()
-    )
+        overdue=mark_overdue(today), reminders=send_reminders(today), requeued=requeue_stuck(),
+        held_deleted=files_expire(),
+    )  # fmt: skip
 
 
 def mark_overdue(today: date) -> int:

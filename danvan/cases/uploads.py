@@ -121,13 +121,18 @@ class UploadRejected(Exception):
 
 def check_uploads(files: list[tuple[str, bytes]]) -> list[CleanFile]:
     """All the files of one submission, or an UploadRejected for the first bad one."""
+    check_totals(len(files), sum(len(pair[1]) for pair in files))
+    return [check_upload(name, data) for name, data in files]
+
+
+def check_totals(count: int, size: int) -> None:
+    """The limits on one submission's files together (with those kept from a try before)."""
     most = _setting("DANVAN_UPLOAD_MAX_FILES")
-    if len(files) > most:
+    if count > most:
         raise UploadRejected("too_many_files", count=most)
     total = _setting("DANVAN_UPLOAD_MAX_TOTAL_BYTES")
-    if sum(len(pair[1]) for pair in files) > total:
+    if size > total:
         raise UploadRejected("total_too_large", limit=_megabytes(total))
-    return [check_upload(name, data) for name, data in files]
 
 
 def check_upload(name: str, data: bytes) -> CleanFile:

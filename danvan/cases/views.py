@@ -1,7 +1,7 @@
 """Citizen intake and tracking; the officers' queue and case page. Thin: access, form, service."""
 
-import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -14,60 +14,41 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts.access import agency_ids_of, can_open_staff_home
-from danvan.core.storage import ACTION_MESSAGE, FORM_MESSAGE, StorageUnavailable
+from danvan.core.storage import ACTION_MESSAGE, StorageUnavailable
 from danvan.language.highlight import highlight, snippet
 
 from . import forms, services
 from .access import ACTING_ROLES, can_act, can_see_identity, citizen_cases, get_case_for_user
 from .duplicates import duplicate_candidates
+from .letter_form import LetterPost, letter_fields, token_new
+from .models import Case
 from .page import case_attachments, related_cases
 from .queries import QueueFilters, case_by_tracking_code, case_queue, case_search, case_timeline
-from .uploads import CleanFile, form_files
+from .uploads import CleanFile
 from .workflow import TRANSITIONS, Action, Kind, Status, allowed_actions
+
+SUBMIT_PAGE = "cases/submit.html"
 
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
-    initial = {"form_token": uuid.uuid4().hex}
+    initial = {"form_token": token_new()}
     if user:
         initial.update(name=user.full_name, phone=user.phone or "", email=user.email or "")
-    form = forms.SubmitForm(request.POST or None, request.FILES or None, initial=initial)
-    files = _checked_files(request, form)
-    if request.method == "GET" or files is None:
-        status = 422 if request.method == "POST" else 200
-        return render(request, "cases/submit.html", {"form": form}, status=status)
-    try:
-        case = services.case_submit(
-            **_letter_fields(form.cleaned_data),
-            citizen=user,
-            files=files,
-            idempotency_key=f"web:{form.cleaned_data['form_token']}",
-        )
-    except StorageUnavailable:
-        form.add_error(None, FORM_MESSAGE)
-        return render(request, "cases/submit.html", {"form": form}, status=503)
+    if request.method == "GET":
+        return render(request, SUBMIT_PAGE, {"form": forms.SubmitForm(initial=initial)})
+    sent = LetterPost.read(request, forms.SubmitForm, SUBMIT_PAGE, initial=initial)
+    case = sent.send(partial(_citizen_submit, user, sent.form.cleaned_data))
+    if isinstance(case, HttpResponse):
+        return case
     return redirect("cases:track-detail", code=case.tracking_code)
 
 
-def _letter_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """What the citizen and the reception forms share; nothing personal when anonymous."""
-    anonymous = bool(data["anonymous"])
-    personal = ("name", "phone", "email", "address", "id_number")
-    fields = {key: "" if anonymous else data[key] for key in personal}
-    fields.update({key: data[key] for key in ("kind", "title", "content", "unit", "topic")})
-    return {**fields, "anonymous": anonymous, "place": data["place"]}
-
-
-def _checked_files(request: HttpRequest, form: Any) -> list[CleanFile] | None:
-    """The files, checked by content; None (with the message on the form) when any is bad.
-
-    A bad file refuses the whole submission: nothing is saved until every file passes.
-    """
-
-    if request.method != "POST" or not form.is_valid():
-        return None
-    return form_files(request.FILES.getlist("attachments"), form, "attachments")
+def _citizen_submit(user: Any, data: dict[str, Any], files: list[CleanFile], token: str) -> Case:
+    return services.case_submit(
+        **letter_fields(data), citizen=user, files=files, idempotency_key=f"web:{token}"
+    )
 
 
 @require_GET

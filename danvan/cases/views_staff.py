@@ -1,6 +1,7 @@
 """Officers' work besides transitions: entering letters, files, identity, assigning, splitting."""
 
 from datetime import datetime, time
+from functools import partial
 from typing import Any, cast
 
 from django.contrib import messages
@@ -15,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from danvan.accounts.access import agency_ids_of
 from danvan.accounts.models import User
 from danvan.core.clients import client_address
-from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
 from danvan.language import similarity
 
 from . import duplicates, forms, services
@@ -23,9 +23,13 @@ from .access import ACTING_ROLES, get_case_for_user, visible_cases
 from .duplicates import case_text
 from .identity import IdentityHidden, attachment_open, identity_open
 from .imports import cases_import
-from .models import Attachment, Channel
+from .letter_form import LetterPost, letter_fields, token_new
+from .models import Attachment, Case, Channel
 from .queries import case_by_tracking_code
-from .views import _checked_files, _letter_fields, _render_detail
+from .uploads import CleanFile
+from .views import _render_detail
+
+INTAKE_PAGE = "cases/intake.html"
 
 
 def _officer(request: HttpRequest) -> User:
@@ -39,27 +43,14 @@ def intake(request: HttpRequest) -> HttpResponse:
     """A paper letter or a walk-in, entered by a reception officer with its scans."""
     if not agency_ids_of(request.user, roles=ACTING_ROLES):
         raise PermissionDenied
-    initial = {"form_token": services.tracking_code_new(), "channel": Channel.PAPER,
+    initial = {"form_token": token_new(), "channel": Channel.PAPER,
                "received_on": timezone.localdate(), "people_count": 1}  # fmt: skip
-    form = forms.IntakeForm(request.POST or None, request.FILES or None, initial=initial)
-    files = _checked_files(request, form)
-    if request.method == "GET" or files is None:
-        status = 422 if request.method == "POST" else 200
-        return render(request, "cases/intake.html", {"form": form}, status=status)
-    data = form.cleaned_data
-    try:
-        case = services.case_submit(
-            **_letter_fields(data),
-            channel=data["channel"],
-            people_count=data["people_count"],
-            received_at=_received_at(data["received_on"]),
-            files=files,
-            by=_officer(request),
-            idempotency_key=f"intake:{data['form_token']}",
-        )
-    except StorageUnavailable:
-        form.add_error(None, FORM_MESSAGE)
-        return render(request, "cases/intake.html", {"form": form}, status=503)
+    if request.method == "GET":
+        return render(request, INTAKE_PAGE, {"form": forms.IntakeForm(initial=initial)})
+    sent = LetterPost.read(request, forms.IntakeForm, INTAKE_PAGE, initial=initial)
+    case = sent.send(partial(_intake_submit, _officer(request), sent.form.cleaned_data))
+    if isinstance(case, HttpResponse):
+        return case
     messages.success(
         request,
         _("Letter registered with tracking code %(code)s, sent to %(agency)s.")
@@ -68,6 +59,19 @@ def intake(request: HttpRequest) -> HttpResponse:
     if visible_cases(request.user).filter(pk=case.pk).exists():
         return redirect(case)
     return redirect("cases:intake")
+
+
+def _intake_submit(by: User, data: dict[str, Any], files: list[CleanFile], token: str) -> Case:
+    return services.case_submit(
+        **letter_fields(data),
+        channel=data["channel"],
+        people_count=data["people_count"],
+        received_at=_received_at(data["received_on"]),
+        files=files,
+        by=by,
+        idempotency_key=f"intake:{token}",
+        digest_extra={"received_on": data["received_on"]},  # received_at: now, if today
+    )
 
 
 def _received_at(received_on: Any) -> datetime:

@@ -15,6 +15,7 @@ from danvan.accounts.access import AnyUser, agency_ids_of
 from danvan.accounts.models import User
 from danvan.accounts.phone import normalize_phone
 from danvan.cases.access import ACTING_ROLES, visible_cases
+from danvan.cases.forms import FormTokenField
 from danvan.cases.models import Case
 from danvan.cases.queries import case_by_tracking_code
 from danvan.cases.workflow import Kind
@@ -33,7 +34,7 @@ WEEKDAYS = list(WEEKDAY_NAMES.items())
 class EntryForm(forms.Form):
     """One row of the logbook (Form 03 of TT 04/2021), an accepted matter or a refusal."""
 
-    form_token = forms.CharField(widget=forms.HiddenInput)
+    form_token = FormTokenField()
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
     session = forms.ModelChoiceField(
         label=_("Reception session"), queryset=ReceptionSession.objects.none(), required=False,

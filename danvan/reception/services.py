@@ -214,18 +214,27 @@ def entry_record(
 ) -> ReceptionEntry:  # fmt: skip
     """A logbook row whose matter enters the case queue: a new case, or one already open.
 
-    A new case gets its kind and deadline from `case_submit`, which seals a denouncer.
+    A new case gets its kind and deadline from `case_submit`, which seals a denouncer. A
+    retry of the same row (a double click: the same key, the same row) gives the first row
+    back; the same key with a changed row raises IdempotencyKeyReused and records nothing.
     """
     check_group(visitor.group_size, visitor.representatives)
     received_at = received_at or timezone.now()
+    row = {"agency": agency, "session": session, "route": route, "result": result,
+           "representatives": visitor.representatives, "notes": visitor.notes,
+           "earlier_handling": visitor.earlier_handling}  # fmt: skip
+    created: list[Case] = []
     with transaction.atomic():
         case = existing_case or case_submit(
             kind=visitor.kind, title=_title(visitor.content), content=visitor.content, unit=unit,
             name=visitor.name, phone=visitor.phone, address=visitor.address,
             id_number=visitor.id_number, people_count=visitor.group_size,
             channel=Channel.RECEPTION, received_at=received_at, by=by,
-            idempotency_key=idempotency_key,
+            idempotency_key=idempotency_key, digest_extra=row, on_created=created.append,
         )  # fmt: skip
+        retried = existing_case is None and not created
+        if retried and (first := ReceptionEntry.objects.filter(case=case).first()):
+            return first
         return _entry(
             agency=agency, session=session, received_on=timezone.localdate(received_at),
             visitor=visitor, by=by, route=route, result=result, case=case,

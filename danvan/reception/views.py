@@ -1,7 +1,6 @@
 """Reception over HTTP: the published schedule and booking for citizens; the day's
 sessions, the logbook and compliance for officials. Thin: access, validate, service, respond."""
 
-import uuid
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -19,6 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from danvan.accounts.models import User
 from danvan.cases.documents import DOCX
+from danvan.cases.idempotency import IdempotencyKeyReused
+from danvan.cases.letter_form import posted, reused_for, token_new
 from danvan.cases.models import Case
 
 from . import documents, forms, queries, services
@@ -118,16 +119,21 @@ def logbook(request: HttpRequest) -> HttpResponse:
 @login_required
 def entry_new(request: HttpRequest) -> HttpResponse:
     agencies = require_logbook(request.user)
-    initial = {"form_token": uuid.uuid4().hex, "group_size": 1, "agency": min(agencies),
+    initial = {"form_token": token_new(), "group_size": 1, "agency": min(agencies),
                "session": request.GET.get("session"), "route": Route.ACCEPT}  # fmt: skip
-    form = forms.EntryForm(
-        request.POST or None, initial=initial, user=request.user, agency_ids=agencies
-    )
+    data = posted(request)[0] if request.method == "POST" else None
+    form = forms.EntryForm(data, initial=initial, user=request.user, agency_ids=agencies)
+    reused = None
     if request.method == "POST" and form.is_valid():
-        _record(request, form.cleaned_data)
-        return redirect("reception:logbook")
+        try:
+            _record(request, form.cleaned_data)
+        except IdempotencyKeyReused as error:  # the token went with another entry
+            reused = reused_for(request.user, error.first)
+        else:
+            return redirect("reception:logbook")
     status = 422 if request.method == "POST" else 200
-    return render(request, "reception/entry_form.html", {"form": form}, status=status)
+    context = {"form": form, "reused": reused}
+    return render(request, "reception/entry_form.html", context, status=status)
 
 
 def _record(request: HttpRequest, d: dict[str, Any]) -> ReceptionEntry:

@@ -153,11 +153,19 @@ class TestIntake:
         assert case.title.startswith("Đèn đường")
         assert not case.anonymous
 
-    def test_the_same_idempotency_key_gives_the_same_case(self, db):
+    def test_the_same_idempotency_key_and_letter_give_the_same_case(self, db):
         first = letter_submit(letter(), key=None, idempotency_key="abc")
-        again = letter_submit(letter(description="khác"), key=None, idempotency_key="abc")
+        again = letter_submit(letter(), key=None, idempotency_key="abc")
         assert again.pk == first.pk
         assert Case.objects.filter(idempotency_key="abc").count() == 1
+
+    def test_the_same_idempotency_key_with_another_letter_is_refused(self, db):
+        letter_submit(letter(), key=None, idempotency_key="abc")
+        count = Case.objects.count()
+        with pytest.raises(ApiError) as refused:
+            letter_submit(letter(description="khác"), key=None, idempotency_key="abc")
+        assert (refused.value.code, refused.value.status) == ("idempotency_key_reused", 422)
+        assert Case.objects.count() == count
 
     @pytest.mark.parametrize(
         ("overrides", "field"),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from danvan.accounts.roles import Role
 from danvan.api.errors import ApiError
 from danvan.api.keys import key_issue, key_revoke
-from danvan.cases.models import Case, Topic
+from danvan.cases.models import Attachment, Case, CaseEvent, Notification, Topic
 from danvan.cases.queries import QueueFilters, case_queue
 from danvan.cases.services import case_submit
 from danvan.places.models import Unit
@@ -289,6 +289,60 @@ def test_notice_is_in_the_callers_language_vietnamese_by_default(submit_key, hea
             "due": case.due_on.strftime("%d/%m/%Y"),
         }
     assert response.json()[0]["service_notice"] == expected
+
+
+REUSED = (
+    "Idempotency-Key này đã được dùng cho một đơn khác nên không có gì được lưu."
+    " Hãy gửi đơn mới với một khóa mới."
+)
+
+
+def stored_rows():
+    return tuple(m.objects.count() for m in (Case, Attachment, Notification, CaseEvent))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_retry_with_the_same_idempotency_key_gets_the_first_request(submit_key, fmt):
+    key = {"headers": {"Idempotency-Key": "hotline-2026-0001"}}
+    first = post(fmt, letter_fields(api_key=submit_key), **key)
+    assert first.status_code == 201
+    (row,) = records(first, fmt, "service_requests", "request")
+    before = stored_rows()
+    again = post(fmt, letter_fields(api_key=submit_key), **key)
+    assert again.status_code == 200
+    assert records(again, fmt, "service_requests", "request") == [row]
+    assert stored_rows() == before
+    (tok,) = records(get(f"tokens/{row['token']}", fmt), fmt, "service_requests", "request")
+    assert tok == {"service_request_id": row["service_request_id"], "token": row["token"]}
+    # Without the key, or under another API key, the same letter is a new one.
+    other = key_issue(name="Đường dây nóng 2", agency=None, scopes=["submit"])[1]
+    assert post(fmt, letter_fields(api_key=other), **key).status_code == 201
+    assert post(fmt, letter_fields(api_key=submit_key)).status_code == 201
+    assert Case.objects.count() == before[0] + 2
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_same_idempotency_key_with_another_letter_is_refused(submit_key, fmt):
+    key = {"headers": {"Idempotency-Key": "hotline-2026-0002"}}
+    first = post(fmt, letter_fields(api_key=submit_key), **key)
+    (row,) = records(first, fmt, "service_requests", "request")
+    before = stored_rows()
+    edited = letter_fields(api_key=submit_key, description="Ống thoát nước bị vỡ, nước tràn.")
+    response = post(fmt, edited, **key)
+    assert error_of(response, fmt, 422) == REUSED
+    assert row["token"] not in response.content.decode()
+    assert stored_rows() == before
+
+
+def test_an_overlong_idempotency_key_is_refused(submit_key):
+    response = post(
+        "json", letter_fields(api_key=submit_key), headers={"Idempotency-Key": "k" * 65}
+    )
+    assert (
+        error_of(response, "json", 400)
+        == "Một số trường còn thiếu hoặc không đúng. Idempotency-Key: Nội dung quá dài."
+    )
+    assert Case.objects.count() == 0
 
 
 BAD_POSTS = {

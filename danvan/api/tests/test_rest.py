@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from danvan.accounts.roles import Role
 from danvan.api.models import ApiKey
-from danvan.cases.models import Case, CaseEvent
+from danvan.cases.models import Attachment, Case, CaseEvent, Notification
 from danvan.cases.workflow import Action, Status
 
 from .rest_support import *  # noqa: F403  (the fixtures)
@@ -162,6 +162,38 @@ def test_a_key_without_the_submit_scope_may_not_submit(
         f"{URL}/cases", LETTER, content_type="application/json", headers=auth(keys["a_submit"])
     )
     assert response.status_code == 201
+
+
+REUSED = (
+    "Idempotency-Key này đã được dùng cho một đơn khác nên không có gì được lưu."
+    " Hãy gửi đơn mới với một khóa mới."
+)
+
+
+def stored_rows() -> tuple[int, ...]:
+    return tuple(m.objects.count() for m in (Case, Attachment, Notification, CaseEvent))
+
+
+@pytest.mark.django_db
+def test_the_same_key_with_another_letter_is_refused_and_stores_nothing(client: Client) -> None:
+    headers = {"Idempotency-Key": "retry-0002"}
+    first = client.post(f"{URL}/cases", LETTER, content_type="application/json", headers=headers)
+    assert first.status_code == 201
+    before = stored_rows()
+    edited = {**LETTER, "description": "Ổ gà lớn trên đường Nguyễn Văn Linh, đã có người ngã."}
+    response = client.post(f"{URL}/cases", edited, content_type="application/json", headers=headers)
+    assert response.status_code == 422
+    assert error_of(response) == {"code": "idempotency_key_reused", "message": REUSED, "fields": {}}
+    assert first.json()["tracking_code"] not in response.content.decode()  # keys can be guessed
+    assert stored_rows() == before
+    # The first letter sent again: its fields in another order, spaced, the phone written
+    # apart; the same letter once checked, so a retry.
+    same = dict(reversed(LETTER.items()))
+    same.update(name=f" {LETTER['name']} ", description=f"{LETTER['description']}\n",
+                phone="0912 345 679")  # fmt: skip
+    again = client.post(f"{URL}/cases", same, content_type="application/json", headers=headers)
+    assert (again.status_code, again.json()) == (200, first.json())
+    assert stored_rows() == before
 
 
 def test_idempotency_keys_of_different_callers_do_not_meet(

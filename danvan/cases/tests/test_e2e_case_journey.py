@@ -42,7 +42,6 @@ def citizen_files_a_complaint(page, base, tmp_path):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.locator("input[name=kind][value=complaint]").check()
     page.locator("select[name=unit]").select_option(label="Phường Phố Hiến")
-    page.locator("input[name=title]").fill("Khiếu nại đơn giá bồi thường")
     page.locator("textarea[name=content]").fill(
         "Tôi khiếu nại đơn giá bồi thường 360 m² đất nông nghiệp, thấp hơn các hộ liền kề."
     )
@@ -50,6 +49,12 @@ def citizen_files_a_complaint(page, base, tmp_path):
     page.locator("input[name=name]").fill("Lê Văn Cảnh")
     page.locator("input[name=phone]").fill("0978 221 045")
     page.locator("input[name=address]").fill("Thôn Tân Dân, phường Phố Hiến")
+    page.get_by_role("button", name="Gửi", exact=True).click()
+    # The subject was forgotten: the form comes back with the photo still attached.
+    page.get_by_text("Vui lòng viết tiêu đề ngắn.").wait_for()
+    assert page.get_by_label(re.compile(r"^Bỏ tệp hien-truong\.jpg \(")).is_visible()
+    assert serious_accessibility_violations(page) == []
+    page.locator("input[name=title]").fill("Khiếu nại đơn giá bồi thường")
     page.get_by_role("button", name="Gửi", exact=True).click()
     page.wait_for_url(re.compile(r".*/tra-cuu/[0-9A-Z-]{14}/$"))
     code = page.locator(".tracking-code").inner_text()

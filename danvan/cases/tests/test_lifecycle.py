@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from danvan.cases import services as s
+from danvan.cases.idempotency import IdempotencyKeyReused
 from danvan.cases.models import Case, CaseEvent
 from danvan.cases.workflow import TRANSITIONS, Action, Status
 from danvan.places.models import Agency
@@ -25,11 +26,19 @@ def test_submission_gets_a_tracking_code_a_deadline_and_an_event(submit):
     assert (event.action, event.to_status) == (Action.SUBMIT, Status.RECEIVED)
 
 
-def test_same_idempotency_key_returns_the_first_case(submit):
+def test_same_idempotency_key_and_letter_returns_the_first_case(submit):
     first = submit(idempotency_key="form-token-1")
-    again = submit(idempotency_key="form-token-1", title="Khác")
+    again = submit(idempotency_key="form-token-1")
     assert again.pk == first.pk
     assert Case.objects.count() == 1
+
+
+def test_same_idempotency_key_with_another_letter_is_refused_and_stores_nothing(submit):
+    first = submit(idempotency_key="form-token-1")
+    with pytest.raises(IdempotencyKeyReused) as refused:
+        submit(idempotency_key="form-token-1", title="Khác")
+    assert refused.value.first.pk == first.pk
+    assert (Case.objects.count(), CaseEvent.objects.count()) == (1, 1)
 
 
 def test_a_denunciation_keeps_no_plain_identity_and_follows_the_denunciation_rule(submit):

@@ -1,5 +1,6 @@
 """The reception logbook: group rules, refusals, and each entry entering the case queue."""
 
+import re
 from datetime import date
 
 import pytest
@@ -79,7 +80,27 @@ def test_an_entry_creates_a_complaint_case_with_its_deadline(
         "Nguyễn Văn Bảo", "034090001234", "accept")  # fmt: skip
     # a double click records one entry and one case
     client_as(Role.RECEPTION_OFFICER).post(NEW, data)
-    assert (ReceptionEntry.objects.count(), Case.objects.count()) == (2, 1)
+    assert (ReceptionEntry.objects.count(), Case.objects.count()) == (1, 1)
+
+
+def test_the_same_form_with_a_changed_entry_is_refused_then_recorded_as_new(
+    client_as, commune_committee, pho_hien
+):
+    client = client_as(Role.RECEPTION_OFFICER)
+    client.post(NEW, entry_data(commune_committee, pho_hien))
+    case = Case.objects.get()
+    changed = entry_data(commune_committee, pho_hien, notes="Công dân mang theo bản sao sổ đỏ.")
+    response = client.post(NEW, changed)
+    assert response.status_code == 422
+    page = response.content.decode()
+    link = f'<a href="/staff/cases/{case.pk}/">{case.tracking_code}</a>'
+    assert f"Đơn này đã được gửi với mã tra cứu {link}." in page
+    assert (ReceptionEntry.objects.count(), Case.objects.count()) == (1, 1)
+    assert ReceptionEntry.objects.get().notes == ""
+    fresh = re.search(r'name="send_as_new" value="([0-9a-f]{32})"', page).group(1)
+    assert client.post(NEW, {**changed, "send_as_new": fresh}).status_code == 302
+    assert (ReceptionEntry.objects.count(), Case.objects.count()) == (2, 2)
+    assert ReceptionEntry.objects.latest("pk").notes == "Công dân mang theo bản sao sổ đỏ."
 
 
 def test_a_denunciation_is_sealed_with_the_case_and_not_kept_in_the_logbook(

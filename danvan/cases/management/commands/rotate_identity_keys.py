@@ -1,4 +1,5 @@
-"""`manage.py rotate_identity_keys`: re-seal every identity and sealed file under the newest key.
+"""`manage.py rotate_identity_keys`: re-seal every identity and sealed file under the newest key
+(the files kept for letter forms too).
 
 Put the new key first in DANVAN_IDENTITY_KEYS, keep the old ones after it, run this, then
 remove the old keys. Safe to re-run: already rotated rows are rotated again, harmlessly.
@@ -12,7 +13,7 @@ from django.db import transaction
 
 from danvan.audit.context import acting_as
 from danvan.audit.services import record
-from danvan.cases.models import Attachment, DenouncerIdentity
+from danvan.cases.models import Attachment, DenouncerIdentity, HeldFile
 from danvan.core import sealed
 
 
@@ -31,18 +32,20 @@ def rotate_all() -> tuple[int, int]:
         for attachment in files_batch:
             _rotate_file(attachment)
         files, last = files + len(files_batch), files_batch[-1].pk
+    for held in HeldFile.objects.order_by("pk"):  # a day's worth at most (cases.held)
+        _rotate_file(held)
     return identities, files
 
 
-def _rotate_file(attachment: Attachment) -> None:
+def _rotate_file(row: Attachment | HeldFile) -> None:
     """Write the re-sealed copy under a new name first; the old file goes only afterwards."""
-    with attachment.file.open("rb") as handle:
+    with row.file.open("rb") as handle:
         token = handle.read()
-    old_name = attachment.file.name or ""
-    storage = attachment.file.storage
+    old_name = row.file.name or ""
+    storage = row.file.storage
     new_name = storage.save(old_name, ContentFile(sealed.rotate(token)))
     with transaction.atomic():
-        Attachment.objects.filter(pk=attachment.pk).update(file=new_name)
+        type(row).objects.filter(pk=row.pk).update(file=new_name)
     storage.delete(old_name)
 
 

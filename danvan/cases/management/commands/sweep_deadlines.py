@@ -1,4 +1,5 @@
-"""`manage.py sweep_deadlines [--date YYYY-MM-DD]`: mark overdue cases, send reminders."""
+"""`manage.py sweep_deadlines [--date YYYY-MM-DD]`: mark overdue cases, send reminders,
+delete the files kept for letter forms given up on."""
 
 from datetime import date
 from typing import Any
@@ -9,7 +10,10 @@ from danvan.cases.sweep import sweep
 
 
 class Command(BaseCommand):
-    help = "Mark overdue cases and queue deadline reminders (safe to run concurrently)."
+    help = (
+        "Mark overdue cases, queue deadline reminders and delete files kept for abandoned"
+        " letter forms (safe to run concurrently)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", type=date.fromisoformat, help="sweep as of this day")
@@ -18,4 +22,5 @@ class Command(BaseCommand):
         report = sweep(options["date"])
         self.stdout.write(
             f"overdue={report.overdue} reminders={report.reminders} requeued={report.requeued}"
+            f" held_files_deleted={report.held_deleted}"
         )
