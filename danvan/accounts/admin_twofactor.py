@@ -2,9 +2,10 @@
 
 An administrator issues an official's enrolment code (the users' action, on the list or on
 one user's page; shown once, never for their own account) and may revoke open codes. The
-devices of django-otp's own admin pages can be looked at and deleted, never added or edited:
-otherwise an administrator could give any account a key they know, outside the enrolment
-code and its audit entry.
+authenticator devices of django-otp's admin page can be looked at and deleted, never added
+or edited: otherwise an administrator could give any account a key they know, outside the
+enrolment code and its audit entry. Recovery codes have no admin page at all: the users'
+"reset two-step verification" action removes them with the device.
 """
 
 from typing import Any
@@ -16,7 +17,6 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -97,12 +97,7 @@ class AuthenticatorDeviceAdmin(_RemoveOnly, TOTPDeviceAdmin):  # type: ignore[mi
     pass
 
 
-class RecoveryCodesAdmin(_RemoveOnly, StaticDeviceAdmin):  # type: ignore[misc]
-    pass
-
-
-for _model, _admin_class in ((TOTPDevice, AuthenticatorDeviceAdmin),
-                             (StaticDevice, RecoveryCodesAdmin)):  # fmt: skip
+for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
-    admin.site.register(_model, _admin_class)
+admin.site.register(TOTPDevice, AuthenticatorDeviceAdmin)

@@ -15,6 +15,7 @@ DANVAN_CONTACT_CODE_MINUTES and allow DANVAN_CONTACT_CODE_ATTEMPTS tries.
 
 import logging
 import math
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -35,6 +36,7 @@ logger = logging.getLogger("danvan.accounts")
 HOUR = timedelta(hours=1)
 KEEP = timedelta(days=1)  # rows are deleted after this (they only feed the throttles)
 Message, Purpose, State = ContactCode.Message, ContactCode.Purpose, ContactCode.State
+Channel = ContactCode.Channel
 
 
 class Throttled(Exception):
@@ -143,7 +145,7 @@ def deliver_contact_code(code_id: int) -> str:
 def _send(row: ContactCode, code: str) -> None:
     with translation.override(row.language or settings.LANGUAGE_CODE):
         subject, text = _subject(row), _text(row, code)
-    if row.channel == ContactCode.Channel.PHONE:
+    if row.channel == Channel.PHONE:
         send_sms(row.destination, text, reference=f"contact-code:{row.pk}")
     else:
         send_mail(subject, text, None, [row.destination])
@@ -165,29 +167,30 @@ def _text(row: ContactCode, code: str) -> str:
         "minutes": settings.DANVAN_CONTACT_CODE_MINUTES,
         "link": f"{settings.DANVAN_SITE_URL}/accounts/password-reset/",
     }
-    if row.message == Message.TAKEN and row.channel == ContactCode.Channel.PHONE:
-        text = _(
-            "%(site)s: someone tried to create an account with this phone number, which already"
-            " has one. If it was you, sign in or use “Forgot password”: %(link)s."
-            " If not, you need do nothing."
-        )
-    elif row.message == Message.TAKEN:
-        text = _(
-            "%(site)s: someone tried to create an account with this email address, which"
-            " already has one. If it was you, sign in or use “Forgot password”:"
-            " %(link)s. If not, you need do nothing."
-        )
-    elif row.purpose == Purpose.RESET:
-        text = _(
-            "%(site)s: your password reset code is %(code)s, valid for %(minutes)d minutes."
-            " If you did not ask for it, ignore this message."
-        )
-    else:
-        text = _(
-            "%(site)s: your sign-up code is %(code)s, valid for %(minutes)d minutes."
-            " Never give it to anyone."
-        )
-    return text % values
+    kind = row.channel if row.message == Message.TAKEN else row.purpose
+    return _TEXTS[(row.message, kind)]() % values
+
+
+_TEXTS: dict[tuple[str, str], Callable[[], str]] = {
+    (Message.TAKEN, Channel.PHONE): lambda: _(
+        "%(site)s: someone tried to create an account with this phone number, which already"
+        " has one. If it was you, sign in or use “Forgot password”: %(link)s."
+        " If not, you need do nothing."
+    ),
+    (Message.TAKEN, Channel.EMAIL): lambda: _(
+        "%(site)s: someone tried to create an account with this email address, which"
+        " already has one. If it was you, sign in or use “Forgot password”:"
+        " %(link)s. If not, you need do nothing."
+    ),
+    (Message.CODE, Purpose.RESET): lambda: _(
+        "%(site)s: your password reset code is %(code)s, valid for %(minutes)d minutes."
+        " If you did not ask for it, ignore this message."
+    ),
+    (Message.CODE, Purpose.SIGNUP): lambda: _(
+        "%(site)s: your sign-up code is %(code)s, valid for %(minutes)d minutes."
+        " Never give it to anyone."
+    ),
+}
 
 
 def latest(**filters: object) -> ContactCode | None:

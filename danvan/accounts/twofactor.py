@@ -5,6 +5,8 @@ citizen, and the administrators of /admin/) also proves, once per session, that 
 their authenticator app: a 6-digit code that changes every 30 seconds (RFC 6238, through
 django-otp's TOTPDevice: one step of clock drift either way, no code accepted twice, growing
 waits after wrong codes). Until then every workspace page sends them to enrol or verify.
+Enrolment starts with a one-time code an administrator issued (`enrolment`): a password
+alone never reaches the QR code.
 """
 
 import math

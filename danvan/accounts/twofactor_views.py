@@ -138,12 +138,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         )
         add_never_cache_headers(response)
         return response
-    context = {
-        "form": form,
-        "next": next_url,
-        "qr_svg": twofactor.qr_svg(device),
-        "secret": twofactor.grouped(twofactor.secret_of(device)),
-    }
+    secret = twofactor.grouped(twofactor.secret_of(device))
+    context = {"form": form, "next": next_url, "qr_svg": twofactor.qr_svg(device), "secret": secret}
     return render(request, "accounts/two_factor_setup.html", context, status=_status(request))
 
 
