@@ -111,7 +111,9 @@ def contact_code_queue(
         language=translation.get_language() or settings.LANGUAGE_CODE, created_at=now,
         expires_at=now + timedelta(minutes=settings.DANVAN_CONTACT_CODE_MINUTES),
     )  # fmt: skip
-    transaction.on_commit(lambda: deliver_contact_code.enqueue(row.pk))
+    # robust: a task queue that is away leaves the row unsent (the person asks for a new
+    # code) and the page answers as usual, whichever message the row holds.
+    transaction.on_commit(lambda: deliver_contact_code.enqueue(row.pk), robust=True)
     return row
 
 

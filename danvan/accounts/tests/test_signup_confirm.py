@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
-from danvan.accounts import onetime
+from danvan.accounts import contact, onetime
 from danvan.accounts.models import ContactCode, PendingSignup, User
 from danvan.accounts.tests.support import last_mail_code, last_sms_code, sms_to
 from danvan.core.sms import MemoryBackend
@@ -192,3 +192,24 @@ def test_the_confirm_page_needs_a_sign_up_in_this_session(post):
     assert Client().get(CONFIRM).url == SIGNUP
     assert Client().post(CONFIRM, {"phone": last_sms_code(PHONE)}).url == SIGNUP
     assert not User.objects.filter(phone=PHONE).exists()
+
+
+def test_a_task_queue_that_is_away_still_gives_the_same_page(post, monkeypatch):
+    class Away:
+        def enqueue(self, *args: object) -> None:
+            raise ConnectionError("the task queue is restarting")
+
+    monkeypatch.setattr(contact, "deliver_contact_code", Away())
+    client = started(post)
+    assert MemoryBackend.outbox == []
+    assert ContactCode.objects.get().state == ContactCode.State.QUEUED
+    assert client.get(CONFIRM).status_code == 200  # "send new codes" is there to try again
+
+
+def test_a_code_is_sent_once_even_when_its_task_runs_twice(post):
+    started(post)
+    row = ContactCode.objects.get()
+    assert row.state == ContactCode.State.SENT
+    assert contact.deliver_contact_code.call(row.pk) == "already handled"
+    assert len(sms_to(PHONE)) == 1
+    assert MemoryBackend.references == [f"contact-code:{row.pk}"]
