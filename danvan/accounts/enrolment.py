@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -61,15 +61,21 @@ def enrolment_code_issue(*, user: User, by: User | None) -> Issued:
     code = onetime.new_code()
     now = timezone.now()
     expires_at = now + timedelta(hours=settings.DANVAN_ENROLMENT_CODE_HOURS)
-    with transaction.atomic():
-        _revoke(EnrolmentCode.objects.filter(user=user, used_at=None, revoked_at=None),
-                reason="replaced by a new code")  # fmt: skip
-        EnrolmentCode.objects.create(
-            user=user, code_hash=onetime.digest(code), issued_by=by, issued_at=now,
-            expires_at=expires_at,
-        )  # fmt: skip
-        record("two_factor.enrolment_code.issue", obj=user,
-               changes={"expires_at": [None, expires_at]})  # fmt: skip
+    try:
+        with transaction.atomic():
+            _revoke(EnrolmentCode.objects.filter(user=user, used_at=None, revoked_at=None),
+                    reason="replaced by a new code")  # fmt: skip
+            EnrolmentCode.objects.create(
+                user=user, code_hash=onetime.digest(code), issued_by=by, issued_at=now,
+                expires_at=expires_at,
+            )  # fmt: skip
+            record("two_factor.enrolment_code.issue", obj=user,
+                   changes={"expires_at": [None, expires_at]})  # fmt: skip
+    except IntegrityError:  # another administrator's code for the account, at the same moment
+        raise EnrolmentRefused(
+            _("Another code was issued for %(name)s at the same moment. Issue it again.")
+            % {"name": user}
+        ) from None
     return Issued(user=user, code=code, expires_at=expires_at)
 
 

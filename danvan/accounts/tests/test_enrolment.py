@@ -351,3 +351,15 @@ def test_the_command_issues_a_code_for_the_first_administrator(demo_user):
     assert entry.actor_label == "command:issue_enrolment_code"
     with pytest.raises(CommandError):
         call_command("issue_enrolment_code", "0912345678", stdout=StringIO())  # a citizen
+
+
+def test_two_codes_issued_at_the_same_moment_leave_one_and_say_so(demo_user, monkeypatch):
+    user = without_device(demo_user(Role.HEAD))
+    admin = second_administrator()
+    enrolment.enrolment_code_issue(user=user, by=admin)
+    # The other administrator's row is not seen yet: the database refuses the second one.
+    monkeypatch.setattr(enrolment, "_revoke", lambda codes, *, reason: 0)
+    with pytest.raises(enrolment.EnrolmentRefused):
+        enrolment.enrolment_code_issue(user=user, by=admin)
+    assert EnrolmentCode.objects.filter(user=user).count() == 1
+    assert AuditEntry.objects.filter(action="two_factor.enrolment_code.issue").count() == 1
