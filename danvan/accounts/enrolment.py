@@ -103,7 +103,7 @@ def enrolment_codes_revoke(*, codes: QuerySet[EnrolmentCode]) -> int:
 
 
 def _revoke(codes: QuerySet[EnrolmentCode], *, reason: str) -> int:
-    rows = list(codes.select_related("user").select_for_update())
+    rows = list(codes.select_related("user").select_for_update(of=("self",)))
     now = timezone.now()
     for row in rows:
         EnrolmentCode.objects.filter(pk=row.pk).update(revoked_at=now)
