@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # officials' recovery codes (stored as digests)
     "ninja",  # its Swagger UI files, served by us: the API docs page needs no CDN
     "danvan.core",
     "danvan.places",
@@ -226,6 +227,20 @@ SECURE_CSP = {
 OTP_TOTP_ISSUER = env_str("DANVAN_SITE_NAME", "Dân Vận")
 OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes in a row, wait 2^(n-1) seconds
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an official's key or QR code
+OTP_STATIC_THROTTLE_FACTOR = 1  # the same growing waits after wrong recovery codes
+# An official sets up the authenticator app only with a one-time enrolment code that another
+# administrator issued: it lapses after this many hours, or after this many wrong entries.
+DANVAN_ENROLMENT_CODE_HOURS = env_int("DANVAN_ENROLMENT_CODE_HOURS", 72)
+DANVAN_ENROLMENT_CODE_ATTEMPTS = env_int("DANVAN_ENROLMENT_CODE_ATTEMPTS", 5)
+
+# Codes sent by SMS or e-mail to confirm a sign-up or reset a password: valid this many
+# minutes and this many tries; a new one after this many seconds; at most this many messages
+# an hour to one phone or address, and this many requests an hour from one client address.
+DANVAN_CONTACT_CODE_MINUTES = env_int("DANVAN_CONTACT_CODE_MINUTES", 10)
+DANVAN_CONTACT_CODE_ATTEMPTS = env_int("DANVAN_CONTACT_CODE_ATTEMPTS", 5)
+DANVAN_CONTACT_CODE_RESEND_SECONDS = env_int("DANVAN_CONTACT_CODE_RESEND_SECONDS", 60)
+DANVAN_CONTACT_CODES_PER_HOUR = env_int("DANVAN_CONTACT_CODES_PER_HOUR", 5)
+DANVAN_CONTACT_CODES_PER_CLIENT_HOUR = env_int("DANVAN_CONTACT_CODES_PER_CLIENT_HOUR", 20)
 
 # The province a single-province installation serves; the demo loads Hưng Yên.
 DANVAN_PROVINCE_CODE = env_str("DANVAN_PROVINCE_CODE", "33")

@@ -4,13 +4,15 @@ from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import twofactor
+from . import admin_twofactor, twofactor
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import Membership, User
+
+BOTH = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -43,11 +45,26 @@ class UserAdmin(BaseUserAdmin[User]):
     )
     filter_horizontal = ["groups"]
     inlines = [MembershipInline]
-    actions = ["reset_two_factor"]
+    actions = ["issue_enrolment_code", "reset_two_factor"]
 
-    @admin.action(description=_("Reset two-step verification (set up again at next sign-in)"))
+    @admin.action(
+        description=_("Issue a two-step enrolment code"),
+        description_plural=_("Issue two-step enrolment codes"),
+        location=BOTH,
+    )
+    def issue_enrolment_code(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> HttpResponse | None:
+        """One-time codes an official needs to set up the authenticator app, shown once."""
+        return admin_twofactor.issue_codes(self, request, queryset)
+
+    @admin.action(
+        description=_("Reset two-step verification (device and recovery codes)"),
+        location=BOTH,
+    )
     def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        """A lost phone: the device goes; the person enrols a new one after the password."""
+        """A lost phone: the device and recovery codes go; the person enrols again with a new
+        enrolment code."""
         count = twofactor.devices_reset(users=queryset)
         self.message_user(
             request,

@@ -1,15 +1,25 @@
 """Sign-in and sign-up forms; every message a person can see is in Vietnamese first."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    AuthenticationForm,
+    SetPasswordForm,
+    UserChangeForm,
+)
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from . import onetime
+from .models import ContactCode, User
 from .phone import looks_like_phone, normalize_phone
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise as _StrPromise
 
 
 class LoginForm(AuthenticationForm):
@@ -76,22 +86,14 @@ class SignupForm(forms.Form):
             "Enter a valid email address, for example ten@example.com."
         )
 
+    # Whether an account already uses the phone or address is never said here: the sign-up
+    # goes on the same way and its owner is told instead (services.signup_start).
     def clean_email(self) -> str | None:
-        email = self.cleaned_data["email"].strip().lower() or None
-        if email and User.objects.filter(email=email).exists():
-            raise ValidationError(_("An account with this email already exists."), code="taken")
-        return email
+        return self.cleaned_data["email"].strip().lower() or None
 
     def clean_phone(self) -> str | None:
         raw = self.cleaned_data["phone"].strip()
-        if not raw:
-            return None
-        phone = normalize_phone(raw)
-        if User.objects.filter(phone=phone).exists():
-            raise ValidationError(
-                _("An account with this mobile number already exists."), code="taken"
-            )
-        return phone
+        return normalize_phone(raw) if raw else None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -162,3 +164,131 @@ class TwoFactorCodeForm(forms.Form):
         if len(code) != 6 or not code.isdigit():
             raise ValidationError(_("The code has exactly 6 digits."), code="format")
         return code
+
+
+def _digits_only(value: str, length: int = 6) -> str:
+    code = "".join(value.split())
+    if len(code) != length or not code.isdigit():
+        raise ValidationError(_("The code has exactly 6 digits."), code="format")
+    return code
+
+
+class LongCodeForm(forms.Form):
+    """A 12-character code (enrolment or recovery); spaces, hyphens and case are ignored."""
+
+    code = forms.CharField(
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True,
+                   "spellcheck": "false"}
+        ),
+    )  # fmt: skip
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"])
+        if not onetime.well_formed(code):
+            raise ValidationError(
+                _("The code has 12 letters and digits, for example ABCD-EFGH-JKLM."),
+                code="format",
+            )
+        return onetime.normalize(code)
+
+
+class EnrolmentCodeForm(LongCodeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Enrolment code")
+        self.fields["code"].error_messages["required"] = _(
+            "Enter the enrolment code the administrator gave you."
+        )
+
+
+class RecoveryCodeForm(LongCodeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Recovery code")
+        self.fields["code"].error_messages["required"] = _("Enter one of your recovery codes.")
+
+
+def _six_digit_field(label: "str | _StrPromise") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=12,
+        error_messages={"required": _("Enter the 6-digit code we sent.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class SignupConfirmForm(forms.Form):
+    """One 6-digit code for each address of the sign-up (`channels`: 'phone', 'email')."""
+
+    def __init__(self, *args: Any, channels: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = {
+            ContactCode.Channel.PHONE: _("Code sent to your phone"),
+            ContactCode.Channel.EMAIL: _("Code sent to your email"),
+        }
+        for channel in channels:
+            self.fields[channel] = _six_digit_field(str(labels[ContactCode.Channel(channel)]))
+        if channels:
+            self.fields[channels[0]].widget.attrs["autofocus"] = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in self.fields:
+            if data.get(name) is not None:
+                try:
+                    data[name] = _digits_only(str(data[name]))
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return data
+
+
+class PasswordResetRequestForm(forms.Form):
+    """The email or mobile number of the account; gives (channel, address)."""
+
+    login = forms.CharField(
+        label=_("Email or mobile number"),
+        max_length=254,
+        error_messages={"required": _("Enter your email or mobile number.")},
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+
+    def clean_login(self) -> tuple[str, str]:
+        text = str(self.cleaned_data["login"]).strip()
+        if looks_like_phone(text):
+            return ContactCode.Channel.PHONE.value, normalize_phone(text)
+        try:
+            validators.validate_email(text)
+        except ValidationError:
+            raise ValidationError(
+                _("Enter a valid email address or a Vietnamese mobile number."), code="invalid"
+            ) from None
+        return ContactCode.Channel.EMAIL.value, text.lower()
+
+
+class ContactCodeForm(forms.Form):
+    code = _six_digit_field(_("6-digit code"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["autofocus"] = True
+
+    def clean_code(self) -> str:
+        return _digits_only(str(self.cleaned_data["code"]))
+
+
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """Django's form (its validators, the account's own details), with our words."""
+
+    error_messages = {"password_mismatch": _("The two passwords differ.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label, second.label = _("New password"), _("Repeat the password")
+        first.help_text = " ".join(password_validation.password_validators_help_texts())
+        second.help_text = ""
+        first.widget.attrs["autofocus"] = True
+        first.error_messages["required"] = _("Choose a password.")
+        second.error_messages["required"] = _("Repeat the password.")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from danvan.places.models import Agency
 
@@ -137,3 +138,136 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.agency}"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator issues so that an official can set up two-step
+    verification: without one, a password alone never reaches the QR code. Only a digest
+    is stored; the code itself is shown once, to the administrator who issued it."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="enrolment_codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    issued_by = models.ForeignKey(
+        User,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong codes entered"), default=0)
+
+    class Meta:
+        verbose_name = _("two-step enrolment code")
+        verbose_name_plural = _("two-step enrolment codes")
+        constraints = [
+            # Issuing a code revokes the account's earlier one: wrong entries count on one code.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="enrolment_code_one_open_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.issued_at:%d/%m/%Y %H:%M}"
+
+    def state(self) -> str:
+        if self.used_at is not None:
+            return pgettext("enrolment code", "used")
+        if self.revoked_at is not None:
+            return pgettext("enrolment code", "revoked")
+        if self.expires_at <= timezone.now():
+            return pgettext("enrolment code", "expired")
+        return pgettext("enrolment code", "open")
+
+
+class PendingSignup(models.Model):
+    """A sign-up waiting for the codes sent to its phone and e-mail address.
+
+    The account is created only when they are entered, so an unconfirmed sign-up never holds
+    a phone number or address that belongs to someone else. The password is already hashed.
+    Rows are deleted once confirmed or expired (`danvan.accounts.services`).
+    """
+
+    full_name = models.CharField(max_length=150)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=12, blank=True)
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-up awaiting confirmation")
+        verbose_name_plural = _("sign-ups awaiting confirmation")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} · {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class ContactCode(models.Model):
+    """One message with a 6-digit code to a phone or e-mail address (sign-up, password reset).
+
+    The delivery task makes the code after commit and keeps only its keyed digest. `message`
+    says what is sent: the code, a notice to the owner of an account that already holds the
+    address, or nothing (no account for a password reset); the request does the same work
+    whichever it is, so its answer tells nobody whether an account exists.
+    """
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", _("sign-up")
+        RESET = "reset", _("password reset")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("mobile phone")
+        EMAIL = "email", _("email")
+
+    class Message(models.TextChoices):
+        CODE = "code", _("the code")
+        TAKEN = "taken", _("notice to the account's owner")
+        NONE = "none", _("nothing (no account)")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        SKIPPED = "skipped", _("not sent")
+        FAILED = "failed", _("failed")
+
+    purpose = models.CharField(max_length=10, choices=Purpose)
+    channel = models.CharField(max_length=10, choices=Channel)
+    destination = models.CharField(max_length=254)
+    message = models.CharField(max_length=10, choices=Message)
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    signup = models.ForeignKey(
+        PendingSignup, on_delete=models.SET_NULL, null=True, blank=True, related_name="codes"
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    code_hash = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    client_address = models.CharField(max_length=45, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("code sent to a phone or e-mail")
+        verbose_name_plural = _("codes sent to a phone or e-mail")
+        indexes = [
+            # The throttles count recent messages per address and per client.
+            models.Index(fields=["destination", "created_at"], name="contact_code_destination"),
+            models.Index(fields=["client_address", "created_at"], name="contact_code_client"),
+            models.Index(fields=["created_at"], name="contact_code_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.created_at:%d/%m/%Y %H:%M}"

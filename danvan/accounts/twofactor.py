@@ -5,6 +5,8 @@ citizen, and the administrators of /admin/) also proves, once per session, that 
 their authenticator app: a 6-digit code that changes every 30 seconds (RFC 6238, through
 django-otp's TOTPDevice: one step of clock drift either way, no code accepted twice, growing
 waits after wrong codes). Until then every workspace page sends them to enrol or verify.
+Enrolment starts with a one-time code an administrator issued (`enrolment`): a password
+alone never reaches the QR code.
 """
 
 import math
@@ -16,7 +18,7 @@ import django_otp
 import segno
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +26,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_otp.models import Device
 from django_otp.oath import hotp
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from danvan.audit.services import record
@@ -60,14 +64,6 @@ def confirmed_device(user: AnyUser) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).order_by("pk").first()
 
 
-def enrolment_device(user: AnyUser) -> TOTPDevice:
-    """The unconfirmed device being enrolled: the same secret until it is confirmed."""
-    device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user_id=user.pk, name=DEVICE_NAME, confirmed=False)
-    return device
-
-
 def device_ensure(user: AnyUser, *, secret: str) -> TOTPDevice:
     """Give `user` one confirmed device with this base32 secret (the demo accounts)."""
     key = key_from_secret(secret)
@@ -82,12 +78,19 @@ def device_ensure(user: AnyUser, *, secret: str) -> TOTPDevice:
 
 
 def devices_reset(*, users: QuerySet[User]) -> int:
-    """Delete the users' devices (a lost phone); returns how many accounts had one. Their
-    verified sessions lapse at once: the session names a device that no longer exists."""
+    """Delete the users' devices and recovery codes (a lost phone); returns how many accounts
+    had one. Their verified sessions lapse at once: the session names a device that no longer
+    exists. They enrol again with a new enrolment code."""
     devices = TOTPDevice.objects.filter(user__in=users)
+    recovery = StaticDevice.objects.filter(user__in=users)
     with transaction.atomic():
-        holders = list(User.objects.filter(pk__in=devices.values("user")).order_by("pk"))
+        holders = list(
+            User.objects.filter(
+                Q(pk__in=devices.values("user")) | Q(pk__in=recovery.values("user"))
+            ).order_by("pk")
+        )
         devices.delete()
+        recovery.delete()  # its tokens go with it
         for holder in holders:  # the audit log: whose second factor was reset, by whom
             record("two_factor.reset", obj=holder)
     return len(holders)
@@ -124,10 +127,10 @@ def qr_svg(device: TOTPDevice) -> SafeString:
     return mark_safe(svg)  # noqa: S308 (segno's own markup; the title is escaped by segno)
 
 
-def check_code(device: TOTPDevice, code: str) -> str | None:
+def check_code(device: Device, code: str, *, wrong: str = "") -> str | None:
     """Verify a code against the device (throttled); None when accepted, else the message."""
     with transaction.atomic():
-        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        locked = type(device)._default_manager.select_for_update().get(pk=device.pk)
         allowed, data = locked.verify_is_allowed()
         if not allowed:
             until = (data or {}).get("locked_until")
@@ -140,7 +143,7 @@ def check_code(device: TOTPDevice, code: str) -> str | None:
         if locked.verify_token(code):
             device.refresh_from_db()
             return None
-    return _(
+    return wrong or _(
         "This code is wrong, has expired or was already used."
         " Enter the 6 digits your authenticator app shows now."
     )
@@ -162,8 +165,9 @@ def safe_next(request: HttpRequest, default: str = "") -> str:
 
 
 def two_factor_url(user: AnyUser, next_url: str) -> str:
-    """Where an unverified official goes: enrolment without a device, else verification."""
-    name = "accounts:two-factor" if confirmed_device(user) else "accounts:two-factor-setup"
+    """Where an unverified official goes: enrolment (which starts with the administrator's
+    enrolment code) without a device, else verification."""
+    name = "accounts:two-factor" if confirmed_device(user) else "accounts:two-factor-enrol"
     return reverse(name) + "?" + urlencode({"next": next_url})
 
 

@@ -1,5 +1,8 @@
-"""Sign-in (with the second factor for officials), sign-out, sign-up and the account page."""
+"""Sign-in, sign-out, sign-up confirmed by codes, password reset by a code, the account page.
 
+The second factor of officials has its own views (`twofactor_views`)."""
+
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -9,15 +12,30 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.views.decorators.http import require_http_methods, require_POST
 
-from . import twofactor
+from danvan.core.clients import client_address
+
+from . import services, twofactor
 from .access import memberships_of, roles_of
-from .forms import LoginForm, SignupForm, TwoFactorCodeForm
+from .contact import Throttled
+from .forms import (
+    ContactCodeForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    SignupConfirmForm,
+    SignupForm,
+)
+from .models import ContactCode, PendingSignup, User
 from .phone import display_phone
-from .services import citizen_register
+from .services import SignupDetails
+
+SIGNUP_SESSION = "danvan_signup"  # the pending sign-up this session confirms
+RESET_SESSION = "danvan_password_reset"  # the code row this session asked for
+RESET_PASSED_SESSION = "danvan_password_reset_passed"  # [user id, until (timestamp)]
 
 
 class LoginView(auth_views.LoginView):
@@ -56,21 +74,185 @@ def locked_out(
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """The form; a code then goes to the phone and address (the same whether or not an
+    account already uses them: services.signup_start)."""
     if request.user.is_authenticated:
         return redirect("portal:home")
     form = SignupForm(request.POST or None)
-    if request.method == "POST":
-        if not form.is_valid():
-            return render(request, "accounts/signup.html", {"form": form}, status=422)
-        user = citizen_register(
-            full_name=form.cleaned_data["full_name"],
-            email=form.cleaned_data["email"],
-            phone=form.cleaned_data["phone"],
-            password=form.cleaned_data["password1"],
+    if request.method != "POST":
+        return render(request, "accounts/signup.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "accounts/signup.html", {"form": form}, status=422)
+    data = form.cleaned_data
+    details = SignupDetails(full_name=data["full_name"], email=data["email"],
+                            phone=data["phone"], password=data["password1"])  # fmt: skip
+    try:
+        pending = services.signup_start(details=details, client_address=client_address(request))
+    except Throttled as throttled:
+        form.add_error(None, throttled.message())
+        return render(request, "accounts/signup.html", {"form": form}, status=429)
+    request.session[SIGNUP_SESSION] = pending.pk
+    return redirect("accounts:signup-confirm")
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request: HttpRequest) -> HttpResponse:
+    """The codes sent at sign-up; the account exists once they are right."""
+    pending = _pending_signup(request)
+    if pending is None:
+        return _signup_lapsed(request)
+    contacts = services.contacts_of(pending)
+    form = SignupConfirmForm(request.POST or None, channels=[c for c, _a in contacts])
+    if request.method == "POST" and form.is_valid():
+        user = _signup_create(form, pending)
+        if user is not None:
+            request.session.pop(SIGNUP_SESSION, None)
+            login(request, user, backend="danvan.accounts.backends.EmailOrPhoneBackend")
+            messages.success(request, _("Your account is ready."))
+            return redirect("accounts:account")
+    context = {"form": form, "addresses": _addresses(contacts), "minutes": _minutes()}
+    return render(request, "accounts/signup_confirm.html", context, status=_status(request))
+
+
+def _signup_create(form: SignupConfirmForm, pending: PendingSignup) -> User | None:
+    try:
+        return services.signup_confirm(pending=pending, codes=form.cleaned_data)
+    except services.CodesRefused as refused:
+        for channel, problem in refused.problems.items():
+            form.add_error(channel, problem)
+    except services.SignupFailed:
+        form.add_error(None, _(
+            "The account could not be created. If you already have an account, sign in or use"
+            " “Forgot password”."
+        ))  # fmt: skip
+    return None
+
+
+@require_POST
+def signup_resend(request: HttpRequest) -> HttpResponse:
+    pending = _pending_signup(request)
+    if pending is None:
+        return _signup_lapsed(request)
+    try:
+        services.signup_resend(pending=pending, client_address=client_address(request))
+    except Throttled as throttled:
+        messages.error(request, throttled.message())
+    else:
+        messages.success(request, _("We sent new codes. The earlier ones no longer work."))
+    return redirect("accounts:signup-confirm")
+
+
+def _pending_signup(request: HttpRequest) -> PendingSignup | None:
+    pk = request.session.get(SIGNUP_SESSION)
+    if pk is None:
+        return None
+    return PendingSignup.objects.filter(pk=pk, expires_at__gt=timezone.now()).first()
+
+
+def _signup_lapsed(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SIGNUP_SESSION, None)
+    messages.error(request, _("Your sign-up has expired. Fill in the form again."))
+    return redirect("accounts:signup")
+
+
+def _minutes() -> int:
+    return int(settings.DANVAN_CONTACT_CODE_MINUTES)
+
+
+def _addresses(contacts: list[tuple[str, str]]) -> list[str]:
+    """The phone and address as the person wrote them, to say where the codes went."""
+    return [display_phone(a) if c == ContactCode.Channel.PHONE else a for c, a in contacts]
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """'Forgot password': a code to the phone or address, if an account uses it (the page
+    after is the same either way)."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        channel, address = form.cleaned_data["login"]
+        try:
+            row = services.password_reset_start(
+                channel=channel, address=address, client_address=client_address(request)
+            )
+        except Throttled as throttled:
+            form.add_error(None, throttled.message())
+            return render(request, "accounts/password_reset.html", {"form": form}, status=429)
+        request.session[RESET_SESSION] = row.pk
+        request.session.pop(RESET_PASSED_SESSION, None)
+        return redirect("accounts:password-reset-code")
+    return render(request, "accounts/password_reset.html", {"form": form}, status=_status(request))
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_code(request: HttpRequest) -> HttpResponse:
+    row = _reset_row(request)
+    if row is None:
+        return redirect("accounts:password-reset")
+    form = ContactCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        problem = services.password_reset_check(row=row, code=form.cleaned_data["code"])
+        if not problem:
+            until = timezone.now() + timedelta(minutes=_minutes())
+            request.session[RESET_PASSED_SESSION] = [row.user_id, until.timestamp()]
+            return redirect("accounts:password-reset-new")
+        form.add_error("code", problem)
+    address = _addresses([(row.channel, row.destination)])[0]
+    context = {"form": form, "address": address, "minutes": _minutes()}
+    return render(request, "accounts/password_reset_code.html", context, status=_status(request))
+
+
+@require_POST
+def password_reset_resend(request: HttpRequest) -> HttpResponse:
+    row = _reset_row(request)
+    if row is None:
+        return redirect("accounts:password-reset")
+    try:
+        fresh = services.password_reset_start(
+            channel=row.channel, address=row.destination, client_address=client_address(request)
         )
-        login(request, user, backend="danvan.accounts.backends.EmailOrPhoneBackend")
-        return redirect("accounts:account")
-    return render(request, "accounts/signup.html", {"form": form})
+    except Throttled as throttled:
+        messages.error(request, throttled.message())
+    else:
+        request.session[RESET_SESSION] = fresh.pk
+        messages.success(request, _("We sent a new code. The earlier one no longer works."))
+    return redirect("accounts:password-reset-code")
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_new(request: HttpRequest) -> HttpResponse:
+    """The new password, checked by Django's validators; every session of the account ends."""
+    user = _reset_user(request)
+    if user is None:
+        messages.error(request, _("Your password reset has expired. Start again."))
+        return redirect("accounts:password-reset")
+    form = NewPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_finish(user=user, password=form.cleaned_data["new_password1"])
+        for key in (RESET_SESSION, RESET_PASSED_SESSION):
+            request.session.pop(key, None)
+        messages.success(request, _(
+            "Your password was changed and the account was signed out everywhere. Sign in with"
+            " the new password."
+        ))  # fmt: skip
+        return redirect("accounts:login")
+    return render(request, "accounts/password_reset_new.html", {"form": form},
+                  status=_status(request))  # fmt: skip
+
+
+def _reset_row(request: HttpRequest) -> ContactCode | None:
+    pk = request.session.get(RESET_SESSION)
+    if pk is None:
+        return None
+    return ContactCode.objects.filter(pk=pk, purpose=ContactCode.Purpose.RESET).first()
+
+
+def _reset_user(request: HttpRequest) -> User | None:
+    """The account whose code this session entered, while the time to choose lasts."""
+    passed = request.session.get(RESET_PASSED_SESSION)
+    if not passed or passed[1] < timezone.now().timestamp():
+        return None
+    return User.objects.filter(pk=passed[0], is_active=True).first()
 
 
 @login_required
@@ -84,65 +266,6 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def two_factor(request: HttpRequest) -> HttpResponse:
-    """The second step of an official's sign-in: the current code of their device."""
-    user = request.user
-    next_url = twofactor.safe_next(request)
-    if not twofactor.needs_two_factor(user) or twofactor.is_verified(user):
-        return redirect(next_url)
-    device = twofactor.confirmed_device(user)
-    if device is None:
-        return redirect(twofactor.two_factor_url(user, next_url))
-    form = TwoFactorCodeForm(request.POST or None)
-    if request.method == "POST" and _code_accepted(form, device):
-        twofactor.mark_verified(request, device)
-        return redirect(next_url)
-    context = {"form": form, "next": next_url, "demo_code": twofactor.demo_hint(device)}
-    return render(request, "accounts/two_factor_verify.html", context, status=_status(request))
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Enrolment: scan the QR code (or type the key), then confirm with one code."""
-    user = request.user
-    next_url = twofactor.safe_next(request)
-    if not twofactor.needs_two_factor(user):
-        return redirect(next_url)
-    if twofactor.confirmed_device(user) is not None:
-        return redirect(twofactor.two_factor_url(user, next_url))
-    device = twofactor.enrolment_device(user)
-    form = TwoFactorCodeForm(request.POST or None)
-    if request.method == "POST" and _code_accepted(form, device):
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        twofactor.mark_verified(request, device)
-        messages.success(request, _("Two-step verification is on for your account."))
-        return redirect(next_url)
-    secret = twofactor.secret_of(device)
-    context = {
-        "form": form,
-        "next": next_url,
-        "qr_svg": twofactor.qr_svg(device),
-        "secret": twofactor.grouped(secret),
-        "device": device,
-    }
-    return render(request, "accounts/two_factor_setup.html", context, status=_status(request))
-
-
-def _code_accepted(form: TwoFactorCodeForm, device: TOTPDevice) -> bool:
-    """A well-formed code the device accepts; otherwise the form carries the reason."""
-    if not form.is_valid():
-        return False
-    error = twofactor.check_code(device, form.cleaned_data["code"])
-    if error is not None:
-        form.add_error(None, error)
-        return False
-    return True
-
-
 def _status(request: HttpRequest) -> int:
-    """A page shown again after a POST is a refused code (the accepted one redirects)."""
+    """A page shown again after a POST is a refused form (an accepted one redirects)."""
     return 422 if request.method == "POST" else 200

@@ -5,8 +5,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from conftest import DEMO_PASSWORD
-from danvan.accounts.models import User
+from danvan.accounts.models import PendingSignup, User
 from danvan.accounts.roles import Role
+from danvan.accounts.tests.support import last_mail_code, last_sms_code
+from danvan.core.sms import MemoryBackend
 from danvan.core.testing import totp_code
 
 pytestmark = pytest.mark.django_db
@@ -79,23 +81,30 @@ def test_bad_login_gets_a_vietnamese_message_and_no_session(data, message):
         ({"password2": "khac"}, "Hai mật khẩu không khớp nhau."),
         ({"password1": "123", "password2": "123"}, "Mật khẩu"),
         ({"consent": ""}, "Bạn cần đồng ý cho xử lý dữ liệu cá nhân"),
-        ({"phone": "0912345678"}, "Đã có tài khoản dùng số điện thoại này."),
     ],
 )
-def test_bad_signup_gets_a_vietnamese_message_and_creates_nothing(overrides, message):
+def test_bad_signup_gets_a_vietnamese_message_and_creates_nothing(overrides, message, post):
     before = User.objects.count()
-    response = Client().post(SIGNUP, _signup_data(**overrides))
+    response = post(Client(), SIGNUP, _signup_data(**overrides))
     assert response.status_code == 422
     assert message in response.content.decode()
     assert User.objects.count() == before
+    assert not PendingSignup.objects.exists()
+    assert MemoryBackend.outbox == []
 
 
-def test_signup_creates_a_citizen_with_a_normalized_phone_and_signs_in():
+def test_signup_creates_a_citizen_with_a_normalized_phone_and_signs_in(post):
     client = Client()
-    response = client.post(SIGNUP, _signup_data(email="Mai@Example.VN"))
-    assert response.status_code == 302
+    response = post(client, SIGNUP, _signup_data(email="Mai@Example.VN"))
+    assert response.url == "/accounts/signup/confirm/"
+    assert not User.objects.filter(phone="+84987654321").exists()
+    codes = {"phone": last_sms_code("+84987654321"), "email": last_mail_code("mai@example.vn")}
+    response = client.post("/accounts/signup/confirm/", codes)
+    assert response.url == "/accounts/"
     user = User.objects.get(phone="+84987654321")
     assert user.email == "mai@example.vn"
+    assert user.full_name == "Nguyễn Thị Mai"
+    assert user.check_password("Hoa-sen-trong-ao-2026")
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
@@ -119,6 +128,11 @@ def test_throttling_is_per_account_so_others_can_still_sign_in(demo_user):
         client.post(LOGIN, {"username": "0912345678", "password": f"wrong{n}"})
     other = client.post(LOGIN, {"username": "xuly@demo.danvan.vn", "password": DEMO_PASSWORD})
     assert other.status_code == 302
+
+
+def test_the_login_page_offers_a_password_reset():
+    page = Client().get(LOGIN).content.decode()
+    assert '<a href="/accounts/password-reset/">Quên mật khẩu?</a>' in page
 
 
 def test_english_messages_when_english_is_chosen():

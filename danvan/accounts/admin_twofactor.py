@@ -1,0 +1,103 @@
+"""Two-step verification in the admin: enrolment codes, and devices that can only be removed.
+
+An administrator issues an official's enrolment code (the users' action, on the list or on
+one user's page; shown once, never for their own account) and may revoke open codes. The
+authenticator devices of django-otp's admin page can be looked at and deleted, never added
+or edited: otherwise an administrator could give any account a key they know, outside the
+enrolment code and its audit entry. Recovery codes have no admin page at all: the users'
+"reset two-step verification" action removes them with the device.
+"""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import enrolment
+from .models import EnrolmentCode, User
+
+
+def issue_codes(
+    model_admin: admin.ModelAdmin[User], request: HttpRequest, users: QuerySet[User]
+) -> HttpResponse | None:
+    """Issue a code for each selected account it applies to; the codes on one page, once."""
+    issued: list[enrolment.Issued] = []
+    for user in users.order_by("full_name", "pk"):
+        try:
+            issued.append(enrolment.enrolment_code_issue(user=user, by=request.user))  # type: ignore[arg-type]
+        except enrolment.EnrolmentRefused as refused:
+            model_admin.message_user(request, str(refused), messages.ERROR)
+    if not issued:
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Two-step enrolment codes"),
+        "issued": issued,
+        "opts": model_admin.opts,
+    }
+    response = TemplateResponse(request, "admin/accounts/enrolment_codes_issued.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
+@admin.register(EnrolmentCode)
+class EnrolmentCodeAdmin(admin.ModelAdmin[EnrolmentCode]):
+    list_display = ["user", "issued_by", "issued_at", "expires_at", "state_label"]
+    list_filter = ["issued_at", "expires_at"]
+    search_fields = ["user__full_name", "user__email", "user__phone"]
+    list_select_related = ["user", "issued_by"]
+    ordering = ["-issued_at"]
+    fields = ["user", "issued_by", "issued_at", "expires_at", "used_at", "revoked_at",
+              "failed_attempts"]  # fmt: skip
+    actions = ["revoke"]
+
+    @admin.display(description=_("state"))
+    def state_label(self, obj: EnrolmentCode) -> str:
+        return obj.state()
+
+    @admin.action(description=_("Revoke the selected open codes"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[EnrolmentCode]) -> None:
+        count = enrolment.enrolment_codes_revoke(codes=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d code revoked.", "%(count)d codes revoked.", count)
+            % {"count": count},
+        )
+
+    # Codes are issued by the users' action only, and kept as a record.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class _RemoveOnly:
+    """Look and delete; no new device and no edited key through the admin."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AuthenticatorDeviceAdmin(_RemoveOnly, TOTPDeviceAdmin):  # type: ignore[misc]
+    pass
+
+
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+admin.site.register(TOTPDevice, AuthenticatorDeviceAdmin)
