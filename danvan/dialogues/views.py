@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts.models import User
 from danvan.cases.uploads import CleanFile, form_files
+from danvan.core.downloads import file_response
 from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
 
 from . import forms, queries, services
@@ -306,11 +306,8 @@ def _checked_files(request: HttpRequest, form: forms.ProgressForm) -> list[Clean
 @require_GET
 @login_required
 def evidence_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
-    """An evidence file, shown in the browser when it is an image or a PDF."""
+    """An evidence file, as a download (`core.downloads`)."""
     evidence = get_evidence_for_official(request.user, pk, file_id)
     with evidence.file.open("rb") as handle:
-        response = HttpResponse(handle.read(), content_type=evidence.content_type)
-    inline = evidence.content_type.startswith("image/") or evidence.content_type.endswith("pdf")
-    response["Content-Disposition"] = content_disposition_header(not inline, evidence.name) or ""
-    response["Cache-Control"] = "private, no-store"
-    return response
+        data = handle.read()
+    return file_response(data, name=evidence.name, content_type=evidence.content_type)
