@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from danvan.accounts.models import User
 from danvan.cases.uploads import CleanFile, form_files
+from danvan.core.clients import client_address
 from danvan.core.downloads import file_response
 from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
 
@@ -80,31 +81,35 @@ def _render_detail(
     return render(request, "dialogues/detail.html", context, status=status)
 
 
-def _voter(request: HttpRequest) -> str:
-    """One vote per account, or per browser session for a visitor without one."""
+def _voter(request: HttpRequest) -> tuple[str, str | None]:
+    """One vote per account; for a visitor without one, one per browser session and a
+    few per client address (`services.question_vote`)."""
     if request.user.is_authenticated:
-        return f"u:{request.user.pk}"
+        return f"u:{request.user.pk}", None
     if not request.session.session_key:
         request.session["dialogue_voter"] = True
         request.session.save()
-    return f"s:{request.session.session_key}"
+    return f"s:{request.session.session_key}", client_address(request)
 
 
 @require_POST
 def vote(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
     dialogue = _public_dialogue(pk)
     question = get_object_or_404(Question, pk=question_id, dialogue=dialogue)
+    voter, address = _voter(request)
     try:
-        counted = services.question_vote(question=question, voter=_voter(request))
+        counted = services.question_vote(question=question, voter=voter, address=address)
     except DialogueError as error:
-        messages.error(request, error.message)
-        return redirect(dialogue)
-    if not counted:
-        messages.info(request, _("You have already voted for this question."))
+        note, level = error.message, messages.ERROR
+    else:
+        note = "" if counted else _("You have already voted for this question.")
+        level = messages.INFO
     if request.htmx:  # type: ignore[attr-defined]
         question.refresh_from_db()
         return render(request, "dialogues/detail.html#question", {"question": question,
-                      "dialogue": dialogue, "voted": True})  # fmt: skip
+                      "dialogue": dialogue, "voted": True, "vote_note": note})  # fmt: skip
+    if note:
+        messages.add_message(request, level, note)
     return redirect(f"{dialogue.get_absolute_url()}#q{question.pk}")
 
 
