@@ -67,6 +67,8 @@ REFUSED_SUBTYPES = frozenset(
 )
 REFUSED_TYPES = frozenset({"/EmbeddedFile"})  # an attached file's own stream [7.11.4]
 PYPDF_LOGGER = "pypdf"
+# The repair warnings below must be emitted whatever LOG_LEVEL the site runs with.
+logging.getLogger(PYPDF_LOGGER).setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)

@@ -387,6 +387,16 @@ def test_an_object_stream_that_does_not_inflate_is_refused():
     assert refusal(broken) == "pdf_damaged"
 
 
+def test_a_repair_refuses_the_file_whatever_the_sites_log_level():
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        assert refusal(wrong_offset()) == "pdf_damaged"
+    finally:
+        root.setLevel(level)
+
+
 def test_a_repair_warning_refuses_only_in_the_thread_that_reads_the_file():
     logger = logging.getLogger("pypdf._reader")
     with _warnings_refused():
