@@ -1,6 +1,7 @@
 """Dialogue pages for citizens (list, conference, questions, votes, accountability) and for
 officials (organiser page, minutes, owners' commitments). Thin: access, form, service."""
 
+import uuid
 from typing import Any, cast
 
 from django.contrib import messages
@@ -28,6 +29,8 @@ from .access import (
 )
 from .models import Dialogue, Question, Status
 from .services import DialogueError
+
+VOTER_KEY = "dialogue_voter"  # a visitor's voting key, in their session
 
 
 def _official(request: HttpRequest) -> User:
@@ -82,14 +85,15 @@ def _render_detail(
 
 
 def _voter(request: HttpRequest) -> tuple[str, str | None]:
-    """One vote per account; for a visitor without one, one per browser session and a
-    few per client address (`services.question_vote`)."""
+    """One vote per account; for a visitor without one, one per browser and a few per
+    client address (`services.question_vote`). A browser's key is kept in its session
+    only once it has voted, so refused votes from a script leave no session behind."""
     if request.user.is_authenticated:
         return f"u:{request.user.pk}", None
-    if not request.session.session_key:
-        request.session["dialogue_voter"] = True
-        request.session.save()
-    return f"s:{request.session.session_key}", client_address(request)
+    key = request.session.get(VOTER_KEY)
+    if not isinstance(key, str):  # True: a session from before the keys (its own key)
+        key = (request.session.session_key if key is True else None) or uuid.uuid4().hex
+    return f"s:{key}", client_address(request)
 
 
 @require_POST
@@ -104,6 +108,8 @@ def vote(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
     else:
         note = "" if counted else _("You have already voted for this question.")
         level = messages.INFO
+        if address is not None:
+            request.session[VOTER_KEY] = voter.removeprefix("s:")
     if request.htmx:  # type: ignore[attr-defined]
         question.refresh_from_db()
         return render(request, "dialogues/detail.html#question", {"question": question,

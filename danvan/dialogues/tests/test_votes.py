@@ -5,6 +5,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
 
 from danvan.accounts.roles import Role
@@ -65,6 +66,29 @@ def test_fresh_cookieless_clients_from_one_address_cannot_stuff_votes(question, 
         client_as(Role.CITIZEN).post(vote_url(question), REMOTE_ADDR="203.0.113.7")
     assert tally(question) == (1, 11)
     assert QuestionVote.objects.filter(question=question).count() == 12
+
+
+def test_refused_votes_leave_no_session_behind(question):
+    with override_settings(DANVAN_VOTES_PER_ADDRESS=2):
+        for _ in range(2):
+            Client(REMOTE_ADDR="203.0.113.7").post(vote_url(question))
+        sessions = Session.objects.count()
+        for _ in range(20):
+            Client(REMOTE_ADDR="203.0.113.7").post(vote_url(question))
+    assert Session.objects.count() == sessions
+    assert tally(question) == (0, 2)
+
+
+def test_a_browser_that_voted_before_voting_keys_is_still_known(question):
+    """Sessions from before kept `True`, and the vote was keyed by the session's key."""
+    visitor = Client()
+    session = visitor.session
+    session["dialogue_voter"] = True
+    session.save()
+    s.question_vote(question=question, voter=f"s:{session.session_key}", address="203.0.113.7")
+    page = visitor.post(vote_url(question), follow=True).content.decode()
+    assert ALREADY in page
+    assert tally(question) == (0, 1)
 
 
 def test_behind_the_proxy_the_cap_counts_the_address_the_proxy_saw(question):
