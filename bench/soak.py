@@ -478,10 +478,24 @@ class _Load:
 
 
 def _pdf(size: int) -> bytes:
-    """A plain PDF that does not compress (hex text in a stream): it fills a disk honestly."""
+    """A plain PDF that does not compress (hex text in a stream): it fills a disk honestly.
+    Well-formed, cross-reference table included, since the upload check parses it."""
     text = os.urandom(size // 2).hex().encode()
-    return (b"%PDF-1.4\n1 0 obj\n<< /Length " + str(len(text)).encode() + b" >>\nstream\n"
-            + text + b"\nendstream\nendobj\ntrailer\n<< >>\n%%EOF\n")  # fmt: skip
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    start = len(out)
+    out += b"xref\n0 5\n0000000000 65535 f \n"
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % start
+    return bytes(out)
 
 
 # Processes: children, CPU time ---------------------------------------------------------------

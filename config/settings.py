@@ -273,6 +273,12 @@ DANVAN_RECEPTION_PLAN_DAYS = env_int("DANVAN_RECEPTION_PLAN_DAYS", 92)
 # rate, set in the admin). Counted in Django's cache: per process unless CACHES is shared.
 DANVAN_API_RATE_ANONYMOUS = env_str("DANVAN_API_RATE_ANONYMOUS", "120/min")
 
+# Votes for a dialogue question without an account, from one client address (as
+# danvan.core.clients names it): past this, a visitor is asked to sign in. Many households
+# share an address (mobile networks, an office), so it is not 1; a script that throws its
+# cookies away gets no more than this. Such votes are shown apart from account votes.
+DANVAN_VOTES_PER_ADDRESS = env_int("DANVAN_VOTES_PER_ADDRESS", 10)
+
 # Scale-out (docs/scale-out.md): one Redis for the task queue and a cache shared by every
 # process (rate limits count across machines). Without a URL the cache is per process.
 DANVAN_REDIS_URL = env_str("DANVAN_REDIS_URL") or env_str("REDIS_URL")

@@ -36,7 +36,7 @@ from .errors import ApiError
 from .intake import API_KINDS, letter_submit
 from .models import ApiKey, Scope
 from .open311_render import FORMATS, Doc, error_doc, render, stamp
-from .public import CLOSED, public_cases, public_location, public_text
+from .public import CLOSED, public_cases, public_location, public_text, submitter_names
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-23T00:00:00+07:00"  # when this API last changed
@@ -211,6 +211,7 @@ def _readable() -> QuerySet[Case]:
 
 def _request_row(case: Case) -> dict[str, Any]:
     place = public_location(case)
+    names = submitter_names(case)
     due = case.due_on
     expected = timezone.make_aware(datetime.combine(due, time(23, 59, 59))) if due else None
     return {
@@ -219,13 +220,13 @@ def _request_row(case: Case) -> dict[str, Any]:
         "status_notes": str(Status(case.status).label),
         "service_name": case.topic.name if case.topic else "",
         "service_code": case.topic.code if case.topic else "",
-        "description": public_text(case.content),
+        "description": public_text(case.content, names=names),
         "agency_responsible": case.agency.name,
         "service_notice": "",
         "requested_datetime": stamp(case.received_at),
         "updated_datetime": stamp(getattr(case, "updated_at", None) or case.received_at),
         "expected_datetime": stamp(expected),
-        "address": public_text(case.address),
+        "address": public_text(case.address, names=names),
         "address_id": "",
         "zipcode": "",
         "lat": place[0] if place else None,

@@ -2,15 +2,20 @@
 
 Public lists hold feedback and petitions on public topics only: complaints and
 denunciations concern named people and are read by their handlers alone. Texts are shown
-with phone numbers, ID numbers and e-mail addresses masked, and a location is rounded to
-about a hundred metres, so a letter does not point at one house.
+through the platform's one public masking (`language.pii.mask_public`): phone numbers, ID
+numbers and e-mail addresses masked, and the sender's own names (the name on the letter,
+the name of the account that sent it) taken out wherever they occur; no output has a name
+field. A location is rounded to about a hundred metres, so a letter does not point at one
+house.
 """
+
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
 from danvan.cases.models import Case
 from danvan.cases.workflow import Kind, Status
-from danvan.language.pii import mask
+from danvan.language.pii import mask_public
 
 PUBLIC_KINDS = [Kind.FEEDBACK, Kind.PETITION]
 CLOSED = {Status.RESOLVED, Status.CLOSED, Status.DECLINED, Status.FORWARDED, Status.GUIDED}
@@ -18,15 +23,31 @@ LOCATION_DIGITS = 3  # 0.001 degree: about 110 m
 
 
 def public_cases() -> QuerySet[Case]:
-    return Case.objects.filter(kind__in=PUBLIC_KINDS, topic__is_public=True, identity_sealed=False)
+    """The cases the public may read, with the account whose name `submitter_names` needs."""
+    return Case.objects.filter(
+        kind__in=PUBLIC_KINDS, topic__is_public=True, identity_sealed=False
+    ).select_related("citizen")
 
 
 def is_open(case: Case) -> bool:
     return case.status not in CLOSED
 
 
-def public_text(text: str) -> str:
-    return mask(text)
+def public_text(text: str, *, names: Iterable[str] = ()) -> str:
+    return mask_public(text, names=tuple(names))
+
+
+def submitter_names(case: Case) -> tuple[str, ...]:
+    """The names of whoever sent `case`, to be taken out of what the public reads."""
+    account = case.citizen.full_name if case.citizen_id and case.citizen else ""
+    return tuple(name for name in (case.submitter_name, account) if name)
+
+
+def submitter_names_of(pk: int) -> tuple[str, ...]:
+    """The same for a case loaded without those fields (the tracking query loads few)."""
+    case = Case.objects.select_related("citizen").only("submitter_name", "citizen__full_name")
+    found = case.filter(pk=pk).first()
+    return submitter_names(found) if found else ()
 
 
 def public_location(case: Case) -> tuple[float, float] | None:

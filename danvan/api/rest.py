@@ -35,7 +35,7 @@ from .docs import SelfHostedSwagger
 from .errors import KINDS, ApiError
 from .intake import letter_submit
 from .models import ApiKey, Scope
-from .public import public_text
+from .public import public_text, submitter_names_of
 from .ratelimit import check_request
 from .schemas import (
     ActionCode,
@@ -382,7 +382,7 @@ def case_track(request: HttpRequest, tracking_code: str) -> dict[str, Any]:
         "unit": case.unit.name,
         "received_at": local(case.received_at),
         "due_on": case.due_on,
-        "answer": public_text(case.answer) if answered else None,
+        "answer": public_text(case.answer, names=submitter_names_of(case.pk)) if answered else None,
         "events": _events(events, staff_view=False),
     }
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from danvan.accounts.access import agency_ids_of
 from danvan.accounts.models import User
 from danvan.core.clients import client_address
+from danvan.core.downloads import file_response
 from danvan.language import similarity
 
 from . import duplicates, forms, services
@@ -128,7 +129,7 @@ def staff_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
         )
     except IdentityHidden as error:
         raise PermissionDenied from error
-    return _file_response(attachment, data)
+    return file_response(data, name=attachment.name, content_type=attachment.content_type)
 
 
 @require_GET
@@ -143,24 +144,8 @@ def public_file(request: HttpRequest, code: str, file_id: int) -> HttpResponse:
     if attachment is None:
         raise Http404
     with attachment.file.open("rb") as handle:
-        return _file_response(attachment, handle.read())
-
-
-def _file_response(attachment: Attachment, data: bytes) -> HttpResponse:
-    response = HttpResponse(data, content_type=attachment.content_type)
-    inline = attachment.content_type.startswith("image/") or attachment.content_type.endswith("pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = _disposition(disposition, attachment.name)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _disposition(kind: str, name: str) -> str:
-    from urllib.parse import quote
-
-    ascii_name = name.encode("ascii", "ignore").decode() or "file"
-    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+        data = handle.read()
+    return file_response(data, name=attachment.name, content_type=attachment.content_type)
 
 
 @require_POST

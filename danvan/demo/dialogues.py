@@ -52,8 +52,8 @@ def demo_dialogues_load(
         s.dialogue_set_status(dialogue=upcoming, to=Status.OPEN, by=secretary)
         for text, name, votes in QUESTIONS:
             question = s.question_submit(dialogue=upcoming, text=text, name=name)
-            for n in range(votes):
-                s.question_vote(question=question, voter=f"demo:{n}")
+            for n in range(votes):  # visitors without an account, each from their own address
+                s.question_vote(question=question, voter=f"demo:{n}", address=f"192.0.2.{n}")
         _held(organiser, owner, head, secretary, today)
     return 2
 

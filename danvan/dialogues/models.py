@@ -4,7 +4,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -119,7 +119,8 @@ class Question(models.Model):
     )
     from_floor = models.BooleanField(_("raised in the room"), default=False)
     submitted_at = models.DateTimeField(default=timezone.now)
-    votes = models.PositiveIntegerField(_("votes"), default=0)
+    votes = models.PositiveIntegerField(_("votes"), default=0)  # all of them
+    anonymous_votes = models.PositiveIntegerField(_("votes without an account"), default=0)
     group = models.ForeignKey(
         QuestionGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
     )
@@ -161,10 +162,17 @@ class Question(models.Model):
                 condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
                 name="question_hidden_with_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(anonymous_votes__lte=F("votes")), name="question_anonymous_votes_in_all"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def account_votes(self) -> int:
+        return self.votes - self.anonymous_votes
 
     @property
     def is_hidden(self) -> bool:
@@ -172,15 +180,25 @@ class Question(models.Model):
 
 
 class QuestionVote(models.Model):
-    """One vote per account (`u:<id>`) or per browser session (`s:<key>`)."""
+    """One vote per account (`u:<id>`) or per browser session (`s:<key>`). A vote without
+    an account keeps a keyed hash of the client address (never the address itself), so
+    the votes from one address can be counted and capped (DANVAN_VOTES_PER_ADDRESS)."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     voter = models.CharField(max_length=60)
+    address = models.CharField(max_length=64, blank=True)  # "" for an account's vote
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["question", "voter"], name="question_vote_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["question", "address"],
+                condition=~Q(address=""),
+                name="question_vote_address",
+            )
         ]
 
     def __str__(self) -> str:

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import User
@@ -48,6 +50,9 @@ MESSAGES = {
     "past_due": _("The due date cannot be in the past."),
     "transition": _("This change of status is not allowed."),
     "hidden": _("This question was hidden and cannot be voted for."),
+    "address_limit": _(
+        "Many votes without an account have already come from your network for this question. Sign in to vote."
+    ),
     "no_reason": _("Please give the reason for hiding the question (abuse only)."),
     "minutes_closed": _("The minutes of this dialogue are closed."),
     "empty_answer": _("Please write the answer."),
@@ -136,19 +141,42 @@ def question_submit(
         )
 
 
-def question_vote(*, question: Question, voter: str) -> bool:
-    """One vote per voter key; False when this voter had already voted (nothing counted)."""
+def question_vote(*, question: Question, voter: str, address: str | None = None) -> bool:
+    """One vote per voter key (`u:<account id>`, or `s:<session key>` for a visitor);
+    False when this voter had already voted (nothing counted). A visitor's vote gives its
+    client `address`: at most DANVAN_VOTES_PER_ADDRESS of them from one address count for
+    a question, so a script that throws its cookies away cannot stuff the count."""
     if question.is_hidden:
         raise DialogueError("hidden")
     if not Dialogue.objects.filter(pk=question.dialogue_id, status=Status.OPEN).exists():
         raise DialogueError("not_open")
+    anonymous = address is not None
+    kept = _address_key(address) if anonymous else ""
     try:
         with transaction.atomic():
-            QuestionVote.objects.create(question=question, voter=voter)
-            Question.objects.filter(pk=question.pk).update(votes=F("votes") + 1)
+            # The update first: it locks the question's row, so votes from one address are
+            # counted one at a time and two at once cannot both pass the cap.
+            Question.objects.filter(pk=question.pk).update(
+                votes=F("votes") + 1, anonymous_votes=F("anonymous_votes") + int(anonymous)
+            )
+            if anonymous and _address_full(question, kept):
+                raise DialogueError("address_limit")  # rolls the update back
+            QuestionVote.objects.create(question=question, voter=voter, address=kept)
     except IntegrityError:
         return False
     return True
+
+
+def _address_key(address: str | None) -> str:
+    # A keyed hash: the count needs equality only, and a table of voters' addresses would
+    # be personal data kept for nothing.
+    key = salted_hmac("danvan.dialogues.vote-address", address or "unknown", algorithm="sha256")
+    return key.hexdigest()
+
+
+def _address_full(question: Question, address: str) -> bool:
+    most: int = settings.DANVAN_VOTES_PER_ADDRESS
+    return QuestionVote.objects.filter(question=question, address=address).count() >= most
 
 
 def question_hide(*, question: Question, by: User, reason: str) -> Question:

@@ -1,6 +1,7 @@
 """Dialogue pages for citizens (list, conference, questions, votes, accountability) and for
 officials (organiser page, minutes, owners' commitments). Thin: access, form, service."""
 
+import uuid
 from typing import Any, cast
 
 from django.contrib import messages
@@ -8,12 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts.models import User
 from danvan.cases.uploads import CleanFile, form_files
+from danvan.core.clients import client_address
+from danvan.core.downloads import file_response
 from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
 
 from . import forms, queries, services
@@ -27,6 +29,8 @@ from .access import (
 )
 from .models import Dialogue, Question, Status
 from .services import DialogueError
+
+VOTER_KEY = "dialogue_voter"  # a visitor's voting key, in their session
 
 
 def _official(request: HttpRequest) -> User:
@@ -80,31 +84,38 @@ def _render_detail(
     return render(request, "dialogues/detail.html", context, status=status)
 
 
-def _voter(request: HttpRequest) -> str:
-    """One vote per account, or per browser session for a visitor without one."""
+def _voter(request: HttpRequest) -> tuple[str, str | None]:
+    """One vote per account; for a visitor without one, one per browser and a few per
+    client address (`services.question_vote`). A browser's key is kept in its session
+    only once it has voted, so refused votes from a script leave no session behind."""
     if request.user.is_authenticated:
-        return f"u:{request.user.pk}"
-    if not request.session.session_key:
-        request.session["dialogue_voter"] = True
-        request.session.save()
-    return f"s:{request.session.session_key}"
+        return f"u:{request.user.pk}", None
+    key = request.session.get(VOTER_KEY)
+    if not isinstance(key, str):  # True: a session from before the keys (its own key)
+        key = (request.session.session_key if key is True else None) or uuid.uuid4().hex
+    return f"s:{key}", client_address(request)
 
 
 @require_POST
 def vote(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
     dialogue = _public_dialogue(pk)
     question = get_object_or_404(Question, pk=question_id, dialogue=dialogue)
+    voter, address = _voter(request)
     try:
-        counted = services.question_vote(question=question, voter=_voter(request))
+        counted = services.question_vote(question=question, voter=voter, address=address)
     except DialogueError as error:
-        messages.error(request, error.message)
-        return redirect(dialogue)
-    if not counted:
-        messages.info(request, _("You have already voted for this question."))
+        note, level = error.message, messages.ERROR
+    else:
+        note = "" if counted else _("You have already voted for this question.")
+        level = messages.INFO
+        if address is not None:
+            request.session[VOTER_KEY] = voter.removeprefix("s:")
     if request.htmx:  # type: ignore[attr-defined]
         question.refresh_from_db()
         return render(request, "dialogues/detail.html#question", {"question": question,
-                      "dialogue": dialogue, "voted": True})  # fmt: skip
+                      "dialogue": dialogue, "voted": True, "vote_note": note})  # fmt: skip
+    if note:
+        messages.add_message(request, level, note)
     return redirect(f"{dialogue.get_absolute_url()}#q{question.pk}")
 
 
@@ -306,11 +317,8 @@ def _checked_files(request: HttpRequest, form: forms.ProgressForm) -> list[Clean
 @require_GET
 @login_required
 def evidence_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
-    """An evidence file, shown in the browser when it is an image or a PDF."""
+    """An evidence file, as a download (`core.downloads`)."""
     evidence = get_evidence_for_official(request.user, pk, file_id)
     with evidence.file.open("rb") as handle:
-        response = HttpResponse(handle.read(), content_type=evidence.content_type)
-    inline = evidence.content_type.startswith("image/") or evidence.content_type.endswith("pdf")
-    response["Content-Disposition"] = content_disposition_header(not inline, evidence.name) or ""
-    response["Cache-Control"] = "private, no-store"
-    return response
+        data = handle.read()
+    return file_response(data, name=evidence.name, content_type=evidence.content_type)

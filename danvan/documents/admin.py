@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.forms import ModelForm
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+
+from danvan.core.downloads import DOCX, file_response
 
 from .filling import DocumentKind, default_template
 from .models import DocumentTemplate
@@ -48,11 +50,10 @@ class DocumentTemplateAdmin(admin.ModelAdmin[DocumentTemplate]):
         )
         return [default, *super().get_urls()]
 
-    def default_view(self, request: HttpRequest, kind: str) -> FileResponse:
+    def default_view(self, request: HttpRequest, kind: str) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
         if kind not in DocumentKind.values:
             raise Http404
-        return FileResponse(
-            default_template(kind).open("rb"), as_attachment=True, filename=f"{kind}.docx"
-        )
+        data = default_template(kind).read_bytes()
+        return file_response(data, name=f"{kind}.docx", content_type=DOCX)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from danvan.accounts.models import User
+from danvan.core.downloads import JSON, file_response
 
 from .forms import DataRequestForm
 from .models import DataRequest
@@ -25,10 +26,7 @@ def export(request: HttpRequest) -> HttpResponse:
     data = export_data(cast(User, request.user))
     body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     name = f"du-lieu-ca-nhan-{timezone.localdate():%Y-%m-%d}.json"
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(body.encode(), name=name, content_type=JSON)
 
 
 @require_http_methods(["GET", "POST"])

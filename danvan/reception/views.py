@@ -21,6 +21,7 @@ from danvan.cases.documents import DOCX
 from danvan.cases.idempotency import IdempotencyKeyReused
 from danvan.cases.letter_form import posted, reused_for, token_new
 from danvan.cases.models import Case
+from danvan.core.downloads import file_response
 
 from . import documents, forms, queries, services
 from .access import compliance_scope, get_session_for_user, require_logbook
@@ -99,11 +100,8 @@ def conclusion_notice(request: HttpRequest, pk: int) -> HttpResponse:
     except ReceptionError as error:
         messages.error(request, str(error))
         return redirect(f"{reverse('reception:today')}?day={session.held_on.isoformat()}")
-    response = HttpResponse(data, content_type=DOCX)
     name = f"thong-bao-ket-luan-{session.held_on.isoformat()}.docx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(data, name=name, content_type=DOCX)
 
 
 @require_GET

@@ -14,6 +14,7 @@ from django.utils import translation
 from PIL import ExifTags, Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
+from danvan.cases.tests.pdfs import CATALOG, PAGE, PAGES, by_hand
 from danvan.cases.uploads import (
     MESSAGES,
     MIB,
@@ -23,13 +24,7 @@ from danvan.cases.uploads import (
     read_limited,
 )
 
-PDF = b"""%PDF-1.4
-1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
-2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj
-3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj
-trailer << /Root 1 0 R >>
-%%EOF
-"""
+PDF = by_hand({1: CATALOG, 2: PAGES, 3: PAGE})
 DOCX_TYPES = b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
 
 
@@ -216,52 +211,12 @@ def test_names_are_reduced_to_a_safe_basename_with_the_detected_extension(name, 
     assert check_upload(name, image()).name == expected
 
 
-# PDF
+# PDF (the checks themselves: test_pdf_check.py)
 
 
 def test_plain_pdf_passes_unchanged():
     clean = check_upload("don.PDF", PDF)
     assert (clean.name, clean.content_type, clean.data) == ("don.pdf", "application/pdf", PDF)
-
-
-def object_stream(body):
-    raw = zlib.compress(body)
-    head = b"4 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n"
-    return PDF.replace(b"trailer", head % len(raw) + raw + b"\nendstream\nendobj\ntrailer")
-
-
-def test_pdf_with_a_harmless_object_stream_passes():
-    assert check_upload("don.pdf", object_stream(b"5 0 << /Type /Font >>")).size
-
-
-def open_action(action):
-    return PDF.replace(b">> endobj", b"/OpenAction << %s >> >> endobj" % action, 1)
-
-
-@pytest.mark.parametrize(
-    ("data", "code"),
-    [
-        pytest.param(open_action(b"/S /JavaScript /JS (app.alert(1))"), "pdf_unsafe", id="js"),
-        pytest.param(open_action(b"/S /Launch /F (cmd.exe)"), "pdf_unsafe", id="launch"),
-        pytest.param(open_action(b"/S /J#61vaScript /JS (x)"), "pdf_unsafe", id="escaped-name"),
-        pytest.param(
-            object_stream(b"5 0 << /S /JavaScript /JS (app.alert(1)) >>"),
-            "pdf_unsafe",
-            id="js-in-object-stream",
-        ),
-        pytest.param(
-            PDF.replace(
-                b"trailer", b"4 0 obj << /Type /Obj#53tm >>\nstream\nnot zlib\nendstream\ntrailer"
-            ),
-            "pdf_unsafe",
-            id="unreadable-object-stream",
-        ),
-        pytest.param(object_stream(b" " * (2 * MIB)), "archive_bomb", id="object-stream-bomb"),
-    ],
-)
-def test_pdf_with_scripts_or_launch_actions_is_refused(data, code):
-    with override_settings(DANVAN_ARCHIVE_MAX_UNCOMPRESSED=MIB):
-        assert rejected("don.pdf", data) == code
 
 
 # Word and Excel

@@ -95,7 +95,7 @@ def test_evidence_files_are_for_the_owner_and_organiser_officials(setup, client_
     if role in ORGANISERS:
         assert response.status_code == 200
         assert response.content == b"%PDF-1.4\n%%EOF\n"
-        assert response["Content-Disposition"].startswith("inline")
+        assert response["Content-Disposition"].startswith('attachment; filename="nghiem-thu.pdf"')
     else:
         assert response.status_code == (302 if role is None else 404)
     wrong = f"/staff/commitments/{commitment.pk + 1}/files/{evidence.pk}/"
