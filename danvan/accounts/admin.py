@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import twofactor
+from . import admin_guard, twofactor
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import Membership, User
 
@@ -17,6 +17,10 @@ class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
     extra = 0
     autocomplete_fields = ["agency"]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        return admin_guard.membership_formset(formset, request)
 
 
 @admin.register(User)
@@ -59,6 +63,10 @@ class UserAdmin(BaseUserAdmin[User]):
             % {"count": count},
         )
 
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        # No one changes their own powers: admin_guard (another administrator must).
+        return admin_guard.user_form(super().get_form(request, obj, **kwargs), request)
+
     def get_inlines(
         self, request: HttpRequest, obj: User | None
     ) -> list[type[InlineModelAdmin[Any, Any]]]:
@@ -73,3 +81,10 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     search_fields = ["user__full_name", "agency__name"]
     autocomplete_fields = ["user", "agency"]
     list_select_related = ["user", "agency"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        return admin_guard.membership_form(super().get_form(request, obj, **kwargs), request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        mine = obj is not None and obj.user_id == request.user.pk
+        return not mine and super().has_delete_permission(request, obj)

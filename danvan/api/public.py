@@ -8,6 +8,7 @@ about a hundred metres, so a letter does not point at one house.
 
 from django.db.models import QuerySet
 
+from danvan.cases.identity import without_sealed
 from danvan.cases.models import Case
 from danvan.cases.workflow import Kind, Status
 from danvan.language.pii import mask
@@ -18,7 +19,9 @@ LOCATION_DIGITS = 3  # 0.001 degree: about 110 m
 
 
 def public_cases() -> QuerySet[Case]:
-    return Case.objects.filter(kind__in=PUBLIC_KINDS, topic__is_public=True, identity_sealed=False)
+    """Feedback and petitions on public topics, never a letter that was ever a denunciation
+    (`identity.without_sealed`: sealed stays sealed after a reclassification)."""
+    return without_sealed(Case.objects.filter(kind__in=PUBLIC_KINDS, topic__is_public=True))
 
 
 def is_open(case: Case) -> bool:

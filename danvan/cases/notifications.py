@@ -34,8 +34,9 @@ from danvan.accounts.models import User
 from danvan.core import outbox
 from danvan.core.sms import send_sms
 
+from .identity import notice_address
 from .models import Case, CaseEvent, Notification
-from .workflow import Action, Kind
+from .workflow import Action
 
 logger = logging.getLogger("danvan.notifications")
 
@@ -228,16 +229,9 @@ def _transmit(message: Outgoing) -> None:
 def _address(row: Notification) -> tuple[str, str]:
     if row.to_user is not None:
         return row.to_user.email or "", ""
-    case = row.case
-    if case.kind == Kind.DENUNCIATION:
-        from .identity import contact_for_notice
-
-        contact = contact_for_notice(case)
-        return contact["email"], contact["phone"]
-    citizen = case.citizen
-    email = case.submitter_email or (citizen.email if citizen else "") or ""
-    phone = case.submitter_phone or (citizen.phone if citizen else "") or ""
-    return email, phone
+    # A sealed letter's contact is read through the gate (logged as the platform's read),
+    # whatever the letter's kind now: a denouncer keeps hearing after a reclassification.
+    return notice_address(row.case)
 
 
 def _link(case: Case) -> str:
