@@ -63,9 +63,12 @@ class UserAdmin(BaseUserAdmin[User]):
             % {"count": count},
         )
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: User | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         # No one changes their own powers: admin_guard (another administrator must).
-        return admin_guard.user_form(super().get_form(request, obj, **kwargs), request)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return admin_guard.user_form(form, request)
 
     def get_inlines(
         self, request: HttpRequest, obj: User | None
@@ -82,8 +85,15 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     autocomplete_fields = ["user", "agency"]
     list_select_related = ["user", "agency"]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        return admin_guard.membership_form(super().get_form(request, obj, **kwargs), request)
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Membership | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        return admin_guard.membership_form(form, request)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         mine = obj is not None and obj.user_id == request.user.pk

@@ -65,7 +65,9 @@ def membership_form(form_class: type[forms.ModelForm[Any]], request: HttpRequest
     return SelfGuarded
 
 
-def membership_formset(formset_class: type[BaseInlineFormSet[Any, Any, Any]], request: HttpRequest) -> type[Any]:
+def membership_formset(
+    formset_class: type[BaseInlineFormSet[Any, Any, Any]], request: HttpRequest
+) -> type[Any]:
     """The memberships inline of a user page, refusing any change on one's own page."""
 
     class SelfGuarded(formset_class):  # type: ignore[valid-type, misc]

@@ -51,7 +51,9 @@ def _current_head(agency_id: int | OuterRef, on: date) -> Q:
     )
 
 
-def delegations_in_force(*, agency_ids: set[int], on: date | None = None) -> QuerySet[HandlingDelegation]:
+def delegations_in_force(
+    *, agency_ids: set[int], on: date | None = None
+) -> QuerySet[HandlingDelegation]:
     """Delegations that hold on `on` (today): not revoked, within their period, and given by
     the person who is still the agency's head."""
     on = on or timezone.localdate()

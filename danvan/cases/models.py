@@ -457,9 +457,7 @@ class HandlingDelegation(models.Model):
         verbose_name = _("delegation to designate handlers")
         verbose_name_plural = _("delegations to designate handlers")
         ordering = ["-valid_from", "-id"]
-        indexes = [
-            models.Index(fields=["delegate", "agency"], name="handling_delegation_delegate")
-        ]
+        indexes = [models.Index(fields=["delegate", "agency"], name="handling_delegation_delegate")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),

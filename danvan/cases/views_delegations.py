@@ -31,7 +31,9 @@ from .delegations import (
 )
 
 REFUSALS = {
-    "not_head": gettext_lazy("Only the current head of the agency records or revokes a delegation."),
+    "not_head": gettext_lazy(
+        "Only the current head of the agency records or revokes a delegation."
+    ),
     "not_an_officer": gettext_lazy("Choose a reception or handling officer of this agency."),
     "period": gettext_lazy("The end of the period cannot come before its start."),
     "already_revoked": gettext_lazy("This delegation was already revoked."),
@@ -58,7 +60,7 @@ class DelegationForm(forms.Form):
         delegates = cast("forms.ModelChoiceField[User]", self.fields["delegate"])
         members = [agency_members(agency_id=pk, roles=DELEGATE_ROLES) for pk in agency_ids]
         delegates.queryset = reduce(or_, members).order_by("full_name")
-        delegates.label_from_instance = lambda user: user.full_name  # type: ignore[method-assign]
+        delegates.label_from_instance = lambda obj: obj.full_name  # type: ignore[method-assign]
 
     def written(self) -> Written:
         data = self.cleaned_data

@@ -19,15 +19,20 @@ from danvan.core.clients import client_address
 from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
 from danvan.language import similarity
 
-from . import duplicates, forms, identity, services
+from . import duplicates, forms, services
 from .access import ACTING_ROLES, get_case_for_user, visible_cases
 from .duplicates import case_text
-from .identity import IdentityHidden, attachment_open, identity_open, public_attachment_open
+from .identity import (
+    IdentityHidden,
+    attachment_open,
+    designates,
+    identity_open,
+    public_attachment_open,
+)
 from .imports import cases_import
 from .models import Attachment, Channel
 from .queries import case_by_tracking_code
 from .views import _checked_files, _letter_fields, _render_detail
-
 
 SELF_DESIGNATION = gettext_lazy(
     "A delegated officer cannot designate themselves as the handler of a denunciation:"
@@ -183,7 +188,7 @@ def _disposition(kind: str, name: str) -> str:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Assign the handler; a sealed letter's only by its head or the head's delegate."""
     case = get_case_for_user(request.user, pk, write=True)
-    if not identity.designates(request.user, case):
+    if not designates(request.user, case):
         raise PermissionDenied
     form = forms.AssignForm(request.POST, agency_id=case.agency_id)
     if not form.is_valid():

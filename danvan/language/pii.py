@@ -99,7 +99,8 @@ def mask(text: str) -> str:
 _WIDE = str.maketrans("０１２３４５６７８９＋", "0123456789+")
 _GAP = r"[ .\-_/()\u00a0]{0,2}"  # what may sit between two digits of a phone or an ID
 _CONTACT_PHONE = re.compile(
-    r"(?<![\d+])(?:\(?(?:\+|00)?84\)?|0)"
+    # A bracket is taken only with its closing one: "(+84)", "(024)"; "(0912345678)" keeps it.
+    r"(?<![\d+])(?:\((?:\+|00)?84\)|(?:\+|00)?84|\(0(?=\d{1,4}\))|0)"
     + _GAP
     + r"(?:[35789](?:"
     + _GAP
@@ -147,11 +148,13 @@ def mask_contacts(text: str) -> str:
 
 def _replace(text: str, spans: list[tuple[int, int, str]]) -> str:
     """Replace each (start, end, label) of `text`, spans in order of their start; spans that
-    overlap become one, under the label of the first."""
+    overlap become one, under the label of the first (the sender's label, if one is it)."""
     merged: list[list[Any]] = []
     for start, end, label in spans:
         if merged and start < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
+            if label == SENDER_LABEL:
+                merged[-1][2] = label
         else:
             merged.append([start, end, label])
     parts: list[str] = []

@@ -1,9 +1,9 @@
 """Every write of the reception app, each in one transaction. Inputs are already validated
 (forms.py); the legal checks that must hold whatever the caller are repeated here."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
