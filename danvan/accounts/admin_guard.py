@@ -58,8 +58,8 @@ def membership_form(form_class: type[forms.ModelForm[Any]], request: HttpRequest
             mine = _is_self(request, self.instance.user_id) or _is_self(
                 request, getattr(user, "pk", None)
             )
-            if mine and self.has_changed():
-                raise refusal(request, self.instance, sorted(self.changed_data))
+            if mine and self.has_changed():  # recorded against the account concerned
+                raise refusal(request, request.user, ["memberships", *sorted(self.changed_data)])
             return data
 
     return SelfGuarded
