@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.http import HttpResponse
@@ -175,11 +176,12 @@ def test_the_contact_filter_masks_message_args_extra_and_traceback(masked):
 def test_every_handler_of_the_settings_has_the_contact_filter():
     from config import settings
 
-    handlers = settings.LOGGING["handlers"]
+    logging_config: dict[str, Any] = settings.LOGGING
+    handlers = logging_config["handlers"]
     assert handlers
     for name, handler in handlers.items():
         assert "contacts" in handler["filters"], name
-    assert settings.LOGGING["filters"]["contacts"] == {"()": "danvan.ops.logs.ContactMaskFilter"}
+    assert logging_config["filters"]["contacts"] == {"()": "danvan.ops.logs.ContactMaskFilter"}
 
 
 LOG_CONTACTS = (
