@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from danvan.accounts.models import User
 from danvan.core import outbox
 from danvan.core.sms import send_sms
+from danvan.language.pii import mask_contacts
 
 from .identity import notice_address
 from .models import Case, CaseEvent, Notification
@@ -199,9 +200,10 @@ def deliver(notification_id: int) -> str:
 
 
 def _finish(pk: int, state: str, error: BaseException | None = None) -> str:
+    # A gateway's error may name the recipient ("550 binh@… unknown"): stored masked.
     Notification.objects.filter(pk=pk).update(
         state=state,
-        error=repr(error)[:300] if error else "",
+        error=mask_contacts(repr(error))[:300] if error else "",
         sent_at=timezone.now() if state == State.SENT else None,
     )
     return str(state)

@@ -198,6 +198,8 @@ def _entry(
 ) -> ReceptionEntry:  # fmt: skip
     secret = visitor.kind == Kind.DENUNCIATION  # the identity is sealed with the case
     text = _masked_for(visitor) if secret else _as_typed
+    if "result" in fields:
+        fields["result"] = text(fields["result"])
     entry = ReceptionEntry(
         agency=agency, session=session, received_on=received_on, kind=visitor.kind,
         content=text(visitor.content), group_size=visitor.group_size,
