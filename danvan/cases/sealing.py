@@ -23,7 +23,7 @@ from danvan.language.pii import mask_sender
 from danvan.language.search import index_document
 
 from .duplicates import fingerprint_store
-from .identity import FIELDS
+from .identity import FIELDS, contact_for_notice
 from .models import Attachment, Case, CaseFingerprint, DenouncerIdentity
 
 TITLE_MAX = 200  # Case.title's max_length: a masked subject may come out longer
@@ -90,6 +90,18 @@ def identity_copy(source: Case, target: Case) -> None:
     identity_store(target, blob)
     _text_replace(target, title, content)
     attachments_seal(target)
+
+
+def masked_texts(case: Case, texts: list[str]) -> list[str]:
+    """What an officer typed on a sealed letter (a note, the answer), with its sender's
+    details masked: the history and the tracking page show them, not only the handler.
+    The platform reads the sealed sender to do it (one look, logged as "masking")."""
+    if not case.identity_sealed or not any(texts):
+        return texts
+    opened = contact_for_notice(case, "masking")
+    sender = {field: opened.get(field, "") for field in FIELDS}
+    account = [_account(case.citizen)] if case.citizen else []
+    return [mask_sender(text, sender, *account) if text else text for text in texts]
 
 
 def _opened(case: Case) -> dict[str, Any]:

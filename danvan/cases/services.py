@@ -29,7 +29,7 @@ from .identity import may_designate
 from .models import Attachment, Case, CaseEvent, Channel, Topic
 from .notifications import NOTIFIED, notify_citizen, notify_submitted
 from .routing import competent_agency
-from .sealing import case_seal, identity_copy, identity_store, sealed_letter
+from .sealing import case_seal, identity_copy, identity_store, masked_texts, sealed_letter
 from .suggest import intake_fields
 
 if TYPE_CHECKING:
@@ -227,11 +227,15 @@ def _move(
     data: dict[str, Any] | None = None,
     **changes: Any,
 ) -> Case:
-    """Apply a transition: status check, optimistic lock, the change and its event."""
+    """Apply a transition: status check, optimistic lock, the change and its event.
+
+    On a sealed letter the note and the answer are stored with the sender's details masked.
+    """
     to = target(action, Status(case.status))
     if to is None:
         raise TransitionError(action, case.status)
     with transaction.atomic():
+        note = _masked(case, note, changes)
         moved = Case.objects.filter(pk=case.pk, version=case.version, status=case.status).update(
             status=to, version=F("version") + 1, **changes
         )
@@ -249,6 +253,14 @@ def _move(
         )
     case.refresh_from_db()
     return case
+
+
+def _masked(case: Case, note: str, changes: dict[str, Any]) -> str:
+    """The note (returned) and the answer (in `changes`), masked if the letter is sealed."""
+    if "answer" not in changes:
+        return masked_texts(case, [note])[0]
+    note, changes["answer"] = masked_texts(case, [note, changes["answer"]])
+    return note
 
 
 def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note: str = "") -> Case:

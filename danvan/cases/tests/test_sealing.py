@@ -189,3 +189,22 @@ def test_the_migration_seals_and_masks_old_rows_and_can_run_again(submit, handle
     assert list(Attachment.objects.order_by("pk").values_list("file", flat=True)) == files
     assert Case.objects.get(pk=untouched.pk).title == "Đèn đường hỏng"
     assert not Case.objects.get(pk=untouched.pk).identity_sealed
+
+
+def test_what_officers_type_on_a_sealed_letter_is_stored_masked(submit, handler, client):
+    case = submit(kind="denunciation", title=TITLE, content=CONTENT, topic=None, **PERSON)
+    case = s.case_classify(case=case, by=handler, kind="denunciation", topic=None,
+                           note="Đơn của ông Trần Văn Bình")  # fmt: skip
+    case = s.case_start(case=s.case_accept(case=case, by=handler), by=handler)
+    answer = "Trả lời ông Tran Van Binh (0913.000.111): nội dung tố cáo đúng một phần."
+    case = s.case_resolve(case=case, by=handler, answer=answer)
+    masked = f"Trả lời ông {SENDER_LABEL} ({SENDER_LABEL}): nội dung tố cáo đúng một phần."
+    assert case.answer == masked
+    notes = list(case.events.exclude(note="").values_list("action", "note"))
+    assert notes == [("classify", f"Đơn của ông {SENDER_LABEL}"), ("resolve", masked)]
+    page = client.get(f"/tra-cuu/{case.tracking_code}/").content.decode()
+    assert masked in page
+    for secret in SECRETS:
+        assert secret not in page
+    looks = IdentityLook.objects.filter(case=case, user=None, what="masking")
+    assert looks.count() == 2  # one read per step that carried a text
