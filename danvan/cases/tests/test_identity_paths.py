@@ -321,12 +321,12 @@ def test_the_queue_search_finds_no_sealed_letter_by_name_or_phone(world):
 # --- the APIs ----------------------------------------------------------------------------------
 
 
-def api_key(agency: Agency) -> str:
-    """A key reading `agency`'s cases, issued as an administrator does (the API sits above
-    this app: its command, not its code)."""
+def api_key(agency: Agency, scopes: tuple[str, ...] = ("cases:read",)) -> str:
+    """A key of `agency`, issued as an administrator does (the API sits above this app: its
+    command, not its code)."""
     out = io.StringIO()
-    call_command("issue_api_key", name="Tổng đài", agency=agency.code, scopes=["cases:read"],
-                 stdout=out)  # fmt: skip
+    flags = [f"--scope={scope}" for scope in scopes]
+    call_command("issue_api_key", "--name=Tổng đài", f"--agency={agency.code}", *flags, stdout=out)
     return out.getvalue().strip()
 
 
@@ -353,6 +353,17 @@ def test_the_staff_api_never_returns_an_identity(world):
         f"/api/v1/staff/cases/{world.d.pk}", HTTP_AUTHORIZATION=f"Bearer {other_text}"
     )
     assert response.status_code == 404
+
+
+def test_a_key_acting_on_a_sealed_letter_never_becomes_its_handler(world):
+    auth = {"Authorization": f"Bearer {api_key(world.r.agency, ('cases:read', 'cases:act'))}"}
+    client = Client()
+    for action in ("accept", "start"):
+        response = client.post(f"/api/v1/staff/cases/{world.r.pk}/actions/{action}",
+                               data={}, content_type="application/json", headers=auth)  # fmt: skip
+        assert response.status_code == 200, response.content
+    world.r.refresh_from_db()
+    assert (world.r.status, world.r.assignee_id) == ("in_progress", None)
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
