@@ -20,7 +20,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "danvan.accounts.apps.DanVanAdminConfig",  # django.contrib.admin, auditors too
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -184,7 +184,8 @@ TASKS = {
 
 MAILERS = {
     "default": {
-        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        # Development prints mail with phones and addresses masked (danvan.ops.mail).
+        "BACKEND": env_str("EMAIL_BACKEND", "danvan.ops.mail.ConsoleEmailBackend"),
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Dân Vận <no-reply@danvan.local>")
@@ -303,10 +304,16 @@ DANVAN_REFERENCE_CHECK_SECONDS = float(env_str("DANVAN_REFERENCE_CHECK_SECONDS",
 DANVAN_METRICS_TOKEN = env_str("DANVAN_METRICS_TOKEN")
 
 # One JSON object per line (`json`) or a line of text (`plain`), each with its request id.
+# Every handler carries `contacts` (danvan.ops.logs.ContactMaskFilter): no log line holds a
+# phone, an e-mail address or an ID number. Django's own loggers lose the handlers Django
+# gives them (a console one without the filter) and go through the root's.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "danvan.ops.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "danvan.ops.logs.RequestIdFilter"},
+        "contacts": {"()": "danvan.ops.logs.ContactMaskFilter"},
+    },
     "formatters": {
         "json": {"()": "danvan.ops.logs.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -315,11 +322,15 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain" if env_str("DANVAN_LOG_FORMAT", "json") == "plain" else "json",
-            "filters": ["request_id"],
+            "filters": ["request_id", "contacts"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }
 DANVAN_DEMO_PASSWORD = env_str("DEMO_PASSWORD", "DanVan@2026")
 # The demo officials' TOTP key (base32), published in README.md: not a secret. With

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import admin_twofactor, twofactor
+from . import admin_guard, admin_twofactor, twofactor
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import Membership, User
 
@@ -19,6 +19,10 @@ class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
     extra = 0
     autocomplete_fields = ["agency"]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        return admin_guard.membership_formset(formset, request)
 
 
 @admin.register(User)
@@ -76,6 +80,13 @@ class UserAdmin(BaseUserAdmin[User]):
             % {"count": count},
         )
 
+    def get_form(
+        self, request: HttpRequest, obj: User | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        # No one changes their own powers: admin_guard (another administrator must).
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return admin_guard.user_form(form, request)
+
     def get_inlines(
         self, request: HttpRequest, obj: User | None
     ) -> list[type[InlineModelAdmin[Any, Any]]]:
@@ -90,3 +101,17 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     search_fields = ["user__full_name", "agency__name"]
     autocomplete_fields = ["user", "agency"]
     list_select_related = ["user", "agency"]
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Membership | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        return admin_guard.membership_form(form, request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        mine = obj is not None and obj.user_id == request.user.pk
+        return not mine and super().has_delete_permission(request, obj)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,10 @@ class AccountsConfig(AppConfig):
         from .audit import connect
 
         connect()
+
+
+class DanVanAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with our site: auditors may read what is theirs (admin_site)."""
+
+    default = False  # AccountsConfig stays this module's own app
+    default_site = "danvan.accounts.admin_site.AdminSite"

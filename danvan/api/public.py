@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
+from danvan.cases.identity import without_sealed
 from danvan.cases.models import Case
 from danvan.cases.workflow import Kind, Status
 from danvan.language.pii import mask_public
@@ -23,10 +24,11 @@ LOCATION_DIGITS = 3  # 0.001 degree: about 110 m
 
 
 def public_cases() -> QuerySet[Case]:
-    """The cases the public may read, with the account whose name `submitter_names` needs."""
-    return Case.objects.filter(
-        kind__in=PUBLIC_KINDS, topic__is_public=True, identity_sealed=False
-    ).select_related("citizen")
+    """Feedback and petitions on public topics, never a letter that was ever a denunciation
+    (`identity.without_sealed`: sealed stays sealed after a reclassification), with the
+    account whose name `submitter_names` needs."""
+    cases = Case.objects.filter(kind__in=PUBLIC_KINDS, topic__is_public=True)
+    return without_sealed(cases).select_related("citizen")
 
 
 def is_open(case: Case) -> bool:

@@ -21,6 +21,7 @@ from ninja import Status as Reply
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer
 
+from danvan.cases.identity import plain_sender
 from danvan.cases.models import Case, CaseEvent, Topic
 from danvan.cases.queries import case_timeline, case_tracked
 from danvan.cases.workflow import Action, Kind, Status, allowed_actions
@@ -407,15 +408,8 @@ def _item(case: Case) -> dict[str, Any]:
 
 
 def _detail(case: Case) -> dict[str, Any]:
-    protected = case.kind == Kind.DENUNCIATION or case.identity_sealed
-    submitter = None
-    if not protected and not case.anonymous:
-        submitter = {
-            "name": case.submitter_name,
-            "phone": case.submitter_phone,
-            "email": case.submitter_email,
-            "address": case.submitter_address,
-        }
+    """A case for its agency's key: the sender through the identity gate (none when sealed),
+    the text as stored (a sealed letter's is masked), the history without its actors."""
     return {
         **_item(case),
         "content": case.content,
@@ -425,8 +419,8 @@ def _detail(case: Case) -> dict[str, Any]:
         "channel": case.channel,
         "agency_code": case.agency.code,
         "anonymous": case.anonymous,
-        "identity_protected": protected,
-        "submitter": submitter,
+        "identity_protected": case.identity_sealed,
+        "submitter": plain_sender(case),
         "answer": case.answer,
         "decline_reason": case.decline_reason,
         "allowed_actions": [

@@ -1,4 +1,7 @@
-"""Who may see and act on which case. Every case view and endpoint starts here."""
+"""Who may see and act on which case. Every case view and endpoint starts here.
+
+Who may see a letter's sender (a denouncer above all) is decided by `identity.py` alone.
+"""
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -7,7 +10,6 @@ from danvan.accounts.access import AnyUser, agency_ids_of, roles_of
 from danvan.accounts.roles import Role
 
 from .models import Case
-from .workflow import Kind
 
 ACTING_ROLES = {Role.RECEPTION_OFFICER, Role.HANDLING_OFFICER, Role.HEAD}
 
@@ -45,15 +47,6 @@ def get_case_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Case:
 
 def can_act(user: AnyUser, case: Case) -> bool:
     return case.agency_id in agency_ids_of(user, roles=ACTING_ROLES)
-
-
-def can_see_identity(user: AnyUser, case: Case) -> bool:
-    """A denouncer's identity: the assigned handler and auditors only (Luật Tố cáo Art. 47)."""
-    if Role.AUDITOR in roles_of(user):
-        return True
-    if case.kind != Kind.DENUNCIATION and not case.identity_sealed:
-        return can_act(user, case)
-    return user.is_authenticated and case.assignee_id == user.pk and can_act(user, case)
 
 
 def citizen_cases(user: AnyUser) -> QuerySet[Case]:

@@ -6,9 +6,11 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from danvan.accounts.admin_site import is_auditor
 from danvan.core.admin_readonly import ReadOnlyAdmin
 
 from .models import (
+    HandlingDelegation,
     HotIssue,
     IdentityLook,
     KeywordRule,
@@ -69,10 +71,36 @@ class SuggestionSettingsAdmin(admin.ModelAdmin[SuggestionSettings]):
 
 @admin.register(IdentityLook)
 class IdentityLookAdmin(ReadOnlyAdmin[IdentityLook]):
+    """The identity access log, the auditors' to read (and only theirs: a citizen's look at
+    their own letter names the denouncer). Nobody adds, changes or deletes a row."""
+
     list_display = ["at", "case", "user", "what", "address"]
-    list_filter = ["what"]
+    list_filter = [
+        ("at", admin.DateFieldListFilter),
+        ("user", admin.RelatedOnlyFieldListFilter),
+        ("case", admin.RelatedOnlyFieldListFilter),
+        "what",
+    ]
+    search_fields = ["case__tracking_code", "user__full_name", "user__email", "what"]
     date_hierarchy = "at"
     list_select_related = ["case", "user"]
+    actions = None
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_auditor(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_auditor(request.user)
+
+
+@admin.register(HandlingDelegation)
+class HandlingDelegationAdmin(ReadOnlyAdmin[HandlingDelegation]):
+    """Heads record and revoke delegations on /staff/delegations/; the admin only reads."""
+
+    list_display = ["document_number", "document_date", "agency", "head", "delegate",
+                    "valid_from", "valid_until", "revoked_at"]  # fmt: skip
+    list_filter = [("agency", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["agency", "head", "delegate"]
 
 
 @admin.register(Notification)

@@ -17,6 +17,7 @@ from danvan.documents.services import DocumentKind, official_header, render_docu
 from danvan.places.models import Agency
 from danvan.rulebook.store import current_rulebook
 
+from .identity import document_addressee
 from .models import Attachment, Case, DocumentNumber
 from .uploads import CleanFile
 from .workflow import DeclineReason, Kind
@@ -126,14 +127,9 @@ def _specific(case: Case, kind: str, note: str) -> dict[str, Any]:
 
 
 def _petitioner(case: Case) -> str:
-    """The name on the letter. A denunciation's documents are sealed with the case's files."""
-    if case.anonymous:
-        return "Người gửi đơn không ghi tên"
-    if case.identity_sealed:
-        from .identity import contact_for_notice
-
-        return contact_for_notice(case, "document")["name"] or "Người tố cáo"
-    return case.submitter_name or (case.citizen.full_name if case.citizen else "")
+    """The name on the letter (`identity.document_addressee`: a sealed letter's documents
+    are sealed files, so they may carry it)."""
+    return document_addressee(case)
 
 
 def _head(agency: Agency) -> Membership | None:

@@ -209,12 +209,17 @@ class ImportForm(forms.Form):
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(label=_("Officer"), queryset=User.objects.none())
 
-    def __init__(self, *args: Any, agency_id: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agency_id: int | None = None, exclude: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = agency_members(  # type: ignore[attr-defined]
+        members = agency_members(
             agency_id=agency_id or 0,
             roles=[Role.HANDLING_OFFICER, Role.HEAD, Role.RECEPTION_OFFICER],
-        ).order_by("full_name")
+        )
+        if exclude is not None:  # a head's delegate never designates themselves
+            members = members.exclude(pk=exclude)
+        self.fields["assignee"].queryset = members.order_by("full_name")  # type: ignore[attr-defined]
         self.fields["assignee"].error_messages["invalid_choice"] = _(
             "Choose an officer of this agency."
         )

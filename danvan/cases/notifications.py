@@ -33,9 +33,11 @@ from django.utils.translation import gettext as _
 from danvan.accounts.models import User
 from danvan.core import outbox
 from danvan.core.sms import send_sms
+from danvan.language import pii
 
+from .identity import notice_address
 from .models import Case, CaseEvent, Notification
-from .workflow import Action, Kind
+from .workflow import Action
 
 logger = logging.getLogger("danvan.notifications")
 
@@ -198,9 +200,10 @@ def deliver(notification_id: int) -> str:
 
 
 def _finish(pk: int, state: str, error: BaseException | None = None) -> str:
+    # A gateway's error may name the recipient ("550 binh@… unknown"): stored masked.
     Notification.objects.filter(pk=pk).update(
         state=state,
-        error=repr(error)[:300] if error else "",
+        error=pii.mask(repr(error))[:300] if error else "",
         sent_at=timezone.now() if state == State.SENT else None,
     )
     return str(state)
@@ -228,16 +231,9 @@ def _transmit(message: Outgoing) -> None:
 def _address(row: Notification) -> tuple[str, str]:
     if row.to_user is not None:
         return row.to_user.email or "", ""
-    case = row.case
-    if case.kind == Kind.DENUNCIATION:
-        from .identity import contact_for_notice
-
-        contact = contact_for_notice(case)
-        return contact["email"], contact["phone"]
-    citizen = case.citizen
-    email = case.submitter_email or (citizen.email if citizen else "") or ""
-    phone = case.submitter_phone or (citizen.phone if citizen else "") or ""
-    return email, phone
+    # A sealed letter's contact is read through the gate (logged as the platform's read),
+    # whatever the letter's kind now: a denouncer keeps hearing after a reclassification.
+    return notice_address(row.case)
 
 
 def _link(case: Case) -> str:

@@ -1,8 +1,11 @@
 """Reads for the officer's case page: its files and the letters linked to it."""
 
+from django.db.models import QuerySet
+
 from danvan.accounts.access import AnyUser
 
 from .access import visible_cases
+from .identity import sender_link_fields, without_sealed
 from .models import Attachment, Case
 
 RELATED_MAX = 20
@@ -16,17 +19,23 @@ def case_attachments(*, case: Case) -> list[Attachment]:
 def related_cases(*, case: Case, user: AnyUser) -> list[Case]:
     """Parts split from it or it from, complaint rounds, and other letters of the same sender.
 
-    Only letters the officer may see; the same-sender match never uses a sealed identity.
+    Only letters the officer may see. The same-sender links never touch a sealed letter, in
+    either direction (`identity.sender_link_fields`, `identity.without_sealed`): a
+    denunciation is never tied to its sender's other letters.
     Each link is looked up through its own index and the ids united first: one OR over
     them lets the database walk the whole agency instead (seconds at a million letters).
     """
     links = [("pk", case.parent_id), ("pk", case.first_round_id), ("parent_id", case.pk),
-             ("first_round_id", case.pk), ("submitter_phone", case.submitter_phone),
-             ("submitter_email", case.submitter_email), ("citizen_id", case.citizen_id)]  # fmt: skip
-    parts = [
-        Case.objects.filter(**{field: value}).values_list("pk") for field, value in links if value
+             ("first_round_id", case.pk)]  # fmt: skip
+    parts: list[QuerySet[Case]] = [
+        Case.objects.filter(**{field: value}) for field, value in links if value
     ]
-    first, *rest = parts
+    parts += [
+        without_sealed(Case.objects.filter(**{field: value}))
+        for field, value in sender_link_fields(case)
+        if value
+    ]
+    first, *rest = [part.values_list("pk") for part in parts]
     ids = [pk for (pk,) in first.union(*rest).order_by("-pk")[:RELATED_SCAN]]
     rows = visible_cases(user).filter(pk__in=ids).exclude(pk=case.pk).select_related("agency")
     return list(rows.order_by("-received_at")[:RELATED_MAX])

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from danvan.accounts.models import User
+from danvan.audit.services import record
 from danvan.core import sealed
 from danvan.core.storage import storing
 from danvan.deadlines.compute import ExtensionNotAllowed
@@ -25,10 +26,11 @@ from . import deadlines
 from .documents import case_document
 from .duplicates import answer_merged, fingerprint_store
 from .idempotency import letter_digest, letter_retried
-from .identity import identity_copy, identity_seal_plain, identity_store
+from .identity import may_designate
 from .models import Attachment, Case, CaseEvent, Channel, Topic
 from .notifications import NOTIFIED, notify_citizen, notify_submitted
 from .routing import competent_agency
+from .sealing import case_seal, identity_copy, identity_store, masked_texts, sealed_letter
 from .suggest import intake_fields
 
 if TYPE_CHECKING:
@@ -49,6 +51,11 @@ class TransitionError(Exception):
 
 class ConcurrentUpdate(Exception):
     """Another officer changed the case first; reload and try again."""
+
+
+class AssignmentRefused(Exception):
+    """Only the head of the agency, or whom the head delegated in writing, designates the
+    handler of a sealed letter; no officer designates themselves."""
 
 
 class RuleViolation(Exception):
@@ -98,7 +105,8 @@ def case_submit(
     letter would cost every letter a query). Another letter under a used key raises
     IdempotencyKeyReused and stores nothing (`idempotency`); `digest_extra` is what else the
     caller's form sent with the letter (a logbook row's notes), so a change to it counts.
-    A denouncer's identity goes sealed into its own table, never into the case's fields.
+    A denunciation is sealed (`sealing.py`): the sender and the text as written go encrypted
+    into their own table; the case's columns hold the text masked and no sender.
     """
     received_at = received_at or timezone.now()
     received = timezone.localdate(received_at)
@@ -113,11 +121,19 @@ def case_submit(
             "first_round": first_round, "parent": parent, **plain, **(digest_extra or {})}  # fmt: skip
     digest = letter_digest(sent, (f.sha256 for f in files)) if idempotency_key else ""
     topic, suggestion = intake_fields(f"{title}\n{content}", topic)
+    title, content = title.strip(), content.strip()
+    blob: dict[str, str] = {}
+    if secret:
+        sender = {"name": name, "phone": phone, "email": email, "address": address,
+                  "id_number": id_number}  # fmt: skip
+        blob, title, content = sealed_letter(
+            sender=sender, title=title, content=content, account=citizen
+        )
     case = Case(
         tracking_code=tracking_code_new(),
         kind=kind,
-        title=title.strip(),
-        content=content.strip(),
+        title=title,
+        content=content,
         unit=unit,
         topic=topic,
         agency=competent_agency(topic=topic, unit=unit, kind=kind),
@@ -145,8 +161,7 @@ def case_submit(
         with transaction.atomic():
             case.save()
             if secret:
-                identity_store(case, {"name": name, "phone": phone, "email": email,
-                                      "address": address, "id_number": id_number})  # fmt: skip
+                identity_store(case, blob)
             attachments_add(case, files, by=by or citizen, source=Attachment.Source.CITIZEN)
             fingerprint_store(case)
             index_document(source="case", source_id=case.pk, scope_id=case.agency_id,
@@ -193,8 +208,9 @@ def attachments_add(
     public: bool = False,
     document_kind: str = "",
 ) -> list[Attachment]:
-    """Store checked files; a denunciation's files are sealed, as its scans show handwriting."""
-    secret = case.kind == Kind.DENUNCIATION
+    """Store checked files; a sealed letter's files (scans, photos, and the documents
+    addressed to its sender) are sealed, whatever its kind now: scans show handwriting."""
+    secret = case.identity_sealed
     saved = []
     for clean in files:
         stored_name = f"{uuid.uuid4().hex}{PurePath(clean.name).suffix.lower()}"
@@ -219,11 +235,15 @@ def _move(
     data: dict[str, Any] | None = None,
     **changes: Any,
 ) -> Case:
-    """Apply a transition: status check, optimistic lock, the change and its event."""
+    """Apply a transition: status check, optimistic lock, the change and its event.
+
+    On a sealed letter the note and the answer are stored with the sender's details masked.
+    """
     to = target(action, Status(case.status))
     if to is None:
         raise TransitionError(action, case.status)
     with transaction.atomic():
+        note = _masked(case, note, changes)
         moved = Case.objects.filter(pk=case.pk, version=case.version, status=case.status).update(
             status=to, version=F("version") + 1, **changes
         )
@@ -243,6 +263,14 @@ def _move(
     return case
 
 
+def _masked(case: Case, note: str, changes: dict[str, Any]) -> str:
+    """The note (returned) and the answer (in `changes`), masked if the letter is sealed."""
+    if "answer" not in changes:
+        return masked_texts(case, [note])[0]
+    note, changes["answer"] = masked_texts(case, [note, changes["answer"]])
+    return note
+
+
 def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note: str = "") -> Case:
     """Set kind and topic from the content (TT 05/2021 Art. 6: not from the title)."""
     received = timezone.localdate(case.received_at)
@@ -250,7 +278,8 @@ def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note:
         kind=kind, received=received, second_round=case.complaint_round == 2
     )
     with transaction.atomic():
-        blanked: dict[str, Any] = identity_seal_plain(case) if kind == Kind.DENUNCIATION else {}
+        if kind == Kind.DENUNCIATION:
+            case_seal(case)  # before the move: a denunciation never holds a plain sender
         return _move(
             case,
             Action.CLASSIFY,
@@ -263,7 +292,6 @@ def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note:
             due_on=due.due,
             complaint_round=_round(kind, second_round=case.first_round_id is not None),
             data={"kind": kind, "topic": topic.code if topic else None, "rule": due.rule},
-            **blanked,
         )
 
 
@@ -340,7 +368,10 @@ def case_guide(*, case: Case, by: User, note: str) -> Case:
 
 
 def case_start(*, case: Case, by: User, note: str = "") -> Case:
-    return _move(case, Action.START, by, note=note, public=False, assignee=case.assignee or by)
+    """Work begins; the officer becomes the handler if there is none, except on a sealed
+    letter, whose handler only the head (or the head's delegate) designates."""
+    assignee = case.assignee if case.identity_sealed else (case.assignee or by)
+    return _move(case, Action.START, by, note=note, public=False, assignee=assignee)
 
 
 def case_request_info(*, case: Case, by: User, note: str) -> Case:
@@ -460,6 +491,10 @@ def case_close(*, case: Case, by: User | None, note: str = "") -> Case:
 
 
 def case_assign(*, case: Case, by: User, assignee: User) -> Case:
+    """Make `assignee` the handler. On a sealed letter the handler sees the denouncer's
+    identity: only whom `identity.may_designate` allows, and an audit entry besides the event."""
+    if not may_designate(by, case, assignee):
+        raise AssignmentRefused(case.pk)
     with transaction.atomic():
         moved = Case.objects.filter(pk=case.pk, version=case.version).update(
             assignee=assignee, version=F("version") + 1
@@ -467,20 +502,27 @@ def case_assign(*, case: Case, by: User, assignee: User) -> Case:
         if moved != 1:
             raise ConcurrentUpdate(case.pk)
         _event(case, Action.ASSIGN, by, is_public=False, data={"assignee": assignee.pk})
+        if case.identity_sealed:
+            record("case.designate_handler", obj=case, object_repr=case.tracking_code, actor=by,
+                   changes={"assignee": [case.assignee_id, assignee.pk]})  # fmt: skip
     case.refresh_from_db()
     return case
 
 
-def cases_assign(*, cases: Sequence[Case], by: User, assignee: User) -> int:
-    """Bulk assignment from the queue; a case changed meanwhile is skipped, not overwritten."""
-    done = 0
+def cases_assign(*, cases: Sequence[Case], by: User, assignee: User) -> tuple[int, int]:
+    """Bulk assignment from the queue: (assigned, refused). A case changed meanwhile is
+    skipped, not overwritten; a sealed one `by` may not designate for is refused."""
+    done = refused = 0
     for case in cases:
         try:
             case_assign(case=case, by=by, assignee=assignee)
         except ConcurrentUpdate:
             continue
+        except AssignmentRefused:
+            refused += 1
+            continue
         done += 1
-    return done
+    return done, refused
 
 
 def case_split(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_retention, views_staff
+from . import views, views_delegations, views_retention, views_staff
 
 app_name = "cases"
 urlpatterns = [
@@ -11,6 +11,12 @@ urlpatterns = [
     path("tra-cuu/<str:code>/tep/<int:file_id>/", views_staff.public_file, name="public-file"),
     path("staff/cases/", views.queue, name="queue"),
     path("staff/retention/", views_retention.retention, name="retention"),
+    path("staff/delegations/", views_delegations.delegations, name="delegations"),
+    path(
+        "staff/delegations/<int:pk>/revoke/",
+        views_delegations.revoke,
+        name="delegation-revoke",
+    ),
     path("staff/cases/new/", views_staff.intake, name="intake"),
     path("staff/cases/import/", views_staff.import_letters, name="import"),
     path("staff/cases/assign/", views_staff.bulk_assign, name="bulk-assign"),

@@ -17,8 +17,8 @@ from danvan.accounts.access import agency_ids_of, can_open_staff_home
 from danvan.core.storage import ACTION_MESSAGE, StorageUnavailable
 from danvan.language.highlight import highlight, snippet
 
-from . import forms, services
-from .access import ACTING_ROLES, can_act, can_see_identity, citizen_cases, get_case_for_user
+from . import forms, identity, services
+from .access import ACTING_ROLES, can_act, citizen_cases, get_case_for_user
 from .duplicates import duplicate_candidates
 from .letter_form import LetterPost, letter_fields, token_new
 from .models import Case
@@ -80,7 +80,7 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "case": case,
         "events": case_timeline(case=case, public_only=True),
-        "documents": [a for a in case_attachments(case=case) if a.is_public and not a.sealed],
+        "documents": identity.public_documents(case, request.user),
         "rate_form": rate_form if can_rate else None,
     }
     return render(request, "cases/track_detail.html", context)
@@ -225,21 +225,29 @@ def _render_detail(
     bound = bound or {}
     acting = can_act(request.user, case)
     actions = allowed_actions(Status(case.status)) if acting else []
+    designating = acting and identity.designates(request.user, case)
     context = {
         "case": case,
-        "events": case_timeline(case=case, public_only=False),
+        "events": identity.actor_labels(case, case_timeline(case=case, public_only=False)),
         "attachments": case_attachments(case=case),
         "related": related_cases(case=case, user=request.user),
         "duplicates": duplicate_candidates(case=case, user=request.user) if acting else [],
         "can_merge": (Action.MERGE, Status(case.status)) in TRANSITIONS,
         "actions": actions,
         "forms": _action_forms(case, actions, bound),
-        "assign_form": (bound.get("assign") or forms.AssignForm(agency_id=case.agency_id))
-        if acting
+        "assign_form": (bound.get("assign") or _assign_form(request.user, case))
+        if designating
         else None,
         "split_form": (bound.get("split") or forms.SplitForm(initial={"kind": case.kind}))
         if acting
         else None,
-        "show_identity": can_see_identity(request.user, case),
+        "sender": identity.sender_shown(request.user, case),
+        "show_identity": identity.entitled(request.user, case),
     }
     return render(request, "cases/detail.html", context, status=status)
+
+
+def _assign_form(user: Any, case: Any) -> forms.AssignForm:
+    """The officers `user` may make the handler: never themselves, for a head's delegate."""
+    self_allowed = not user.is_authenticated or identity.may_designate(user, case, user)
+    return forms.AssignForm(agency_id=case.agency_id, exclude=None if self_allowed else user.pk)

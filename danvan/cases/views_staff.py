@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts.access import agency_ids_of
@@ -22,7 +23,13 @@ from danvan.language import similarity
 from . import duplicates, forms, services
 from .access import ACTING_ROLES, get_case_for_user, visible_cases
 from .duplicates import case_text
-from .identity import IdentityHidden, attachment_open, identity_open
+from .identity import (
+    IdentityHidden,
+    attachment_open,
+    designates,
+    identity_open,
+    public_attachment_open,
+)
 from .imports import cases_import
 from .letter_form import LetterPost, letter_fields, token_new
 from .models import Attachment, Case, Channel
@@ -31,6 +38,21 @@ from .uploads import CleanFile
 from .views import _render_detail
 
 INTAKE_PAGE = "cases/intake.html"
+
+SELF_DESIGNATION = gettext_lazy(
+    "A delegated officer cannot designate themselves as the handler of a denunciation:"
+    " choose another officer, or ask the head of the agency."
+)
+
+
+def _refused_in_bulk(count: int) -> str:
+    return ngettext(
+        "%(count)d denunciation was not assigned: only the head of the agency, or an officer"
+        " the head delegated in writing, designates a denunciation's handler, never themselves.",
+        "%(count)d denunciations were not assigned: only the head of the agency, or an officer"
+        " the head delegated in writing, designates a denunciation's handler, never themselves.",
+        count,
+    ) % {"count": count}
 
 
 def _officer(request: HttpRequest) -> User:
@@ -134,24 +156,28 @@ def staff_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
 
 @require_GET
 def public_file(request: HttpRequest, code: str, file_id: int) -> HttpResponse:
-    """A document the agency issued to the citizen; the tracking code is the key."""
+    """A document the agency issued to the citizen; the tracking code is the key. A sealed
+    one (a denunciation's) only for the signed-in citizen who filed it, logged."""
     case = case_by_tracking_code(code)
-    attachment = (
-        Attachment.objects.filter(case=case, pk=file_id, is_public=True, sealed=False).first()
-        if case
-        else None
-    )
+    attachment = Attachment.objects.filter(case=case, pk=file_id).first() if case else None
     if attachment is None:
         raise Http404
-    with attachment.file.open("rb") as handle:
-        data = handle.read()
+    try:
+        data = public_attachment_open(
+            attachment=attachment, user=request.user, address=client_address(request) or None
+        )
+    except IdentityHidden as error:
+        raise Http404 from error  # as for no file at all: a tracking code reveals nothing more
     return file_response(data, name=attachment.name, content_type=attachment.content_type)
 
 
 @require_POST
 @login_required
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign the handler; a sealed letter's only by its head or the head's delegate."""
     case = get_case_for_user(request.user, pk, write=True)
+    if not designates(request.user, case):
+        raise PermissionDenied
     form = forms.AssignForm(request.POST, agency_id=case.agency_id)
     if not form.is_valid():
         return _render_detail(request, case, bound={"assign": form}, status=422)
@@ -159,6 +185,9 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         services.case_assign(
             case=case, by=_officer(request), assignee=form.cleaned_data["assignee"]
         )
+    except services.AssignmentRefused:
+        form.add_error("assignee", SELF_DESIGNATION)
+        return _render_detail(request, case, bound={"assign": form}, status=422)
     except services.ConcurrentUpdate:
         messages.error(
             request, _("Someone else changed this letter a moment ago. Check and try again.")
@@ -220,8 +249,10 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     if not cases or len(agencies) != 1 or not form.is_valid():
         messages.error(request, _("Tick letters of one agency and choose one of its officers."))
         return redirect("cases:queue")
-    done = services.cases_assign(
+    done, refused = services.cases_assign(
         cases=cases, by=_officer(request), assignee=form.cleaned_data["assignee"]
     )
     messages.success(request, _("%(count)s letters assigned.") % {"count": done})
+    if refused:
+        messages.error(request, _refused_in_bulk(refused))
     return redirect("cases:queue")

@@ -1,7 +1,8 @@
 """The SMS channel: one small interface, a backend chosen by DANVAN_SMS_BACKEND.
 
 A province plugs in its carrier's gateway (Viettel, VNPT, ...) as a class with `send`.
-Development writes messages to the log; tests keep them in `MemoryBackend.outbox`.
+Development writes messages to the log, the recipient masked (the log filter
+`danvan.ops.logs.ContactMaskFilter` masks the rest); tests keep them in `MemoryBackend.outbox`.
 """
 
 import logging
@@ -24,7 +25,13 @@ class SmsBackend(Protocol):
 
 class LogBackend:
     def send(self, to: str, text: str, reference: str = "") -> None:
-        logger.info("SMS %s to %s: %s", reference, to, text)
+        logger.info("SMS %s to %s: %s", reference, masked_number(to), text)
+
+
+def masked_number(to: str) -> str:
+    """A phone number as the development log shows it: not at all (the reference tells
+    messages apart; a denouncer's number must not reach a log)."""
+    return "[số điện thoại]" if to else ""
 
 
 class MemoryBackend:

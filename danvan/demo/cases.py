@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from danvan.accounts.models import User
 from danvan.cases import services as s
+from danvan.cases.delegations import agency_head
 from danvan.cases.models import Case, Notification, Topic
 from danvan.cases.sweep import mark_overdue
 from danvan.cases.workflow import DeclineReason
@@ -112,10 +113,19 @@ def _forward(case: Case, by: User, rng: random.Random) -> Case:
     return s.case_forward(case=case, by=by, agency=agency, note=note)
 
 
+def _designated(case: Case, officer: User) -> Case:
+    """A denunciation's handler is designated by the head of its agency (when the demo has
+    one there), never by the officer who starts the work."""
+    if not case.identity_sealed or case.assignee_id is not None:
+        return case
+    head = agency_head(case.agency_id)
+    return s.case_assign(case=case, by=head, assignee=officer) if head else case
+
+
 ACTIONS: dict[str, Callable[[Case, User, random.Random], Case]] = {
     "classify": lambda c, by, r: s.case_classify(case=c, by=by, kind=c.kind, topic=c.topic),
     "accept": lambda c, by, r: s.case_accept(case=c, by=by),
-    "start": lambda c, by, r: s.case_start(case=c, by=by),
+    "start": lambda c, by, r: s.case_start(case=_designated(c, by), by=by),
     "request_info": lambda c, by, r: s.case_request_info(
         case=c, by=by, note="Đề nghị bổ sung ảnh chụp hiện trường và giấy tờ liên quan."
     ),

@@ -33,7 +33,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Kind = Literal["phone", "id", "email", "name"]
 
@@ -277,3 +277,106 @@ def _plain_code(code: int) -> int:
 
 
 _PLAIN = _PlainTable()
+
+# --- A denouncer's own details in the letter they wrote ------------------------------------
+#
+# Full-width digits and plus signs are read as their ASCII forms on a copy of the same
+# length, so every match maps back to the same characters of the original.
+
+_WIDE = str.maketrans("０１２３４５６７８９＋", "0123456789+")
+_SENDER_GAP = r"[ .\-_/()\u00a0]{0,2}"  # what may sit between two digits of a phone or an ID
+
+
+def _replace_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """Replace each (start, end, label) of `text`, spans in order of their start; spans that
+    overlap become one, under the label of the first (the sender's label, if one is it)."""
+    merged: list[list[Any]] = []
+    for start, end, label in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            if label == SENDER_LABEL:
+                merged[-1][2] = label
+        else:
+            merged.append([start, end, label])
+    parts: list[str] = []
+    position = 0
+    for start, end, label in merged:
+        parts += [text[position:start], label]
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+SENDER_LABEL = "[thông tin người tố cáo]"
+_FOLD_ONE = {"đ": "d", "Đ": "d"}
+
+
+def _fold_char(char: str) -> str:
+    """One character lower-cased without diacritics, still one character (positions hold)."""
+    if char in _FOLD_ONE:
+        return _FOLD_ONE[char]
+    base = unicodedata.normalize("NFD", char.translate(_WIDE))[:1].lower()
+    return base if len(base) == 1 else char
+
+
+def _folded(text: str) -> str:
+    return "".join(_fold_char(char) for char in text)
+
+
+def _words_pattern(value: str) -> re.Pattern[str] | None:
+    """A name or an address as words in order, whatever the accents, case and punctuation
+    between them; None for a single word (one given name would hide every "An" and "Bình")."""
+    words = re.findall(r"[^\W_]+", _folded(unicodedata.normalize("NFC", value)))
+    if len(words) < 2:
+        return None
+    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])")
+
+
+def _digits_pattern(value: str, *, phone: bool) -> re.Pattern[str] | None:
+    """A phone (with any prefix: 0, 84, +84, 0084) or an ID number, in any spacing."""
+    digits = re.sub(r"\D", "", value.translate(_WIDE))
+    if phone:
+        digits = re.sub(r"^(?:0084|84|0)", "", digits)
+    if len(digits) < 8:
+        return None
+    body = _SENDER_GAP.join(digits)
+    prefix = r"(?:(?:\(?(?:\+|00)?84\)?|0)" + _SENDER_GAP + r")?" if phone else ""
+    return re.compile(r"(?<!\d)" + prefix + body + r"(?!\d)")
+
+
+def sender_patterns(sender: dict[str, str]) -> list[re.Pattern[str]]:
+    """What finds the sender's own name, address, phone, e-mail and ID number in a text."""
+    patterns = [
+        _words_pattern(sender.get("name", "")),
+        _words_pattern(sender.get("address", "")),
+        _digits_pattern(sender.get("phone", ""), phone=True),
+        _digits_pattern(sender.get("id_number", ""), phone=False),
+    ]
+    email = sender.get("email", "").strip().lower()
+    if email:
+        patterns.append(re.compile(r"(?<![\w.%+\-])" + re.escape(email) + r"(?![\w\-])"))
+    return [pattern for pattern in patterns if pattern is not None]
+
+
+def mask_sender(text: str, *senders: dict[str, str]) -> str:
+    """`text` with the senders' own details replaced by SENDER_LABEL, and every other phone,
+    e-mail address and ID number by its label (`mask`).
+
+    Names and addresses are found whatever their accents and letter case ("tran van binh",
+    "TRẦN VĂN BÌNH"), phones whatever their prefix and spacing ("0913 000 111").
+    """
+    text = unicodedata.normalize("NFC", text)
+    folded = _folded(text)
+    spans = [
+        (hit.start(), hit.end(), SENDER_LABEL)
+        for sender in senders
+        for pattern in sender_patterns(sender)
+        for hit in pattern.finditer(folded)
+    ]
+    spans += [(m.start, m.end, LABELS[m.kind]) for m in find(text)]
+    return _replace_spans(text, _widest_first(spans))
+
+
+def _widest_first(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """At one start, the longest span wins (the sender's label before a shorter contact)."""
+    return sorted(spans, key=lambda span: (span[0], -(span[1] - span[0]), span[2] != SENDER_LABEL))

@@ -42,6 +42,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     agencies = None if everywhere else acting
     context = {
         "roles": sorted(roles, key=str),
+        "is_head": Role.HEAD in roles,
+        "is_auditor": Role.AUDITOR in roles,
         "memberships": memberships_of(request.user),
         "hot_issues": current_hot_issues(agency_ids=agencies),
         "sessions_today": sessions_on(agency_ids=acting, day=timezone.localdate()),

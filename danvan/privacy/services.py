@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from danvan.accounts.models import User
 from danvan.audit.services import record
-from danvan.cases.models import Attachment, Case, CaseEvent, DenouncerIdentity, IdentityLook
-from danvan.core import sealed
+from danvan.cases.identity import own_identities
+from danvan.cases.models import Attachment, Case, CaseEvent
 from danvan.deadlines.compute import due_date
 from danvan.dialogues.models import Question
 from danvan.reception.models import Booking
@@ -63,17 +63,9 @@ def _letters(user: User) -> list[dict[str, Any]]:
         .prefetch_related(Prefetch("events", queryset=events), Prefetch("attachments", files))
         .order_by("received_at", "id")
     )
-    identities = _own_identities(user, cases)
+    # What they sealed in their own denunciations is theirs to see: through the gate, logged.
+    identities = own_identities(user, cases)
     return [_letter(case, identities.get(case.pk)) for case in cases]
-
-
-def _own_identities(user: User, cases: list[Case]) -> dict[int, dict[str, str]]:
-    """What the person typed into their own denunciations: theirs to see; the read is logged."""
-    rows = list(DenouncerIdentity.objects.filter(case__in=[c for c in cases if c.identity_sealed]))
-    IdentityLook.objects.bulk_create(
-        [IdentityLook(case_id=row.case_id, user=user, what="data_export") for row in rows]
-    )
-    return {row.case_id: sealed.open_json(bytes(row.sealed)) for row in rows}
 
 
 def _letter(case: Case, identity: dict[str, str] | None) -> dict[str, Any]:

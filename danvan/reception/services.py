@@ -1,6 +1,7 @@
 """Every write of the reception app, each in one transaction. Inputs are already validated
 (forms.py); the legal checks that must hold whatever the caller are repeated here."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from danvan.accounts.models import User
 from danvan.cases.models import Case, Channel
 from danvan.cases.services import case_submit
 from danvan.cases.workflow import Kind
+from danvan.language.pii import mask_sender
 from danvan.places.models import Agency, Unit
 from danvan.rulebook.store import current_calendar
 
@@ -195,16 +197,30 @@ def _entry(
     by: User, **fields: Any,
 ) -> ReceptionEntry:  # fmt: skip
     secret = visitor.kind == Kind.DENUNCIATION  # the identity is sealed with the case
+    text = _masked_for(visitor) if secret else _as_typed
+    if "result" in fields:
+        fields["result"] = text(fields["result"])
     entry = ReceptionEntry(
         agency=agency, session=session, received_on=received_on, kind=visitor.kind,
-        content=visitor.content.strip(), group_size=visitor.group_size,
+        content=text(visitor.content), group_size=visitor.group_size,
         representatives=[] if secret else visitor.representatives,
         citizen_name="" if secret else visitor.name, id_number="" if secret else visitor.id_number,
-        address="" if secret else visitor.address, earlier_handling=visitor.earlier_handling,
-        notes=visitor.notes, recorded_by=by, **fields,
+        address="" if secret else visitor.address, earlier_handling=text(visitor.earlier_handling),
+        notes=text(visitor.notes), recorded_by=by, **fields,
     )  # fmt: skip
     entry.save()
     return entry
+
+
+def _as_typed(text: str) -> str:
+    return text.strip()
+
+
+def _masked_for(visitor: Visitor) -> Callable[[str], str]:
+    """A denouncer's logbook texts hold no identity: their details masked, as in the case."""
+    sender = {"name": visitor.name, "phone": visitor.phone, "address": visitor.address,
+              "id_number": visitor.id_number}  # fmt: skip
+    return lambda text: mask_sender(text.strip(), sender)
 
 
 def entry_record(

@@ -35,3 +35,9 @@ def submit(pho_hien, demo_user):
 @pytest.fixture
 def handler(demo_user):
     return demo_user(Role.HANDLING_OFFICER)
+
+
+@pytest.fixture
+def head(demo_user):
+    """The head of the demo commune: designates the handlers of its denunciations."""
+    return demo_user(Role.HEAD)

@@ -25,10 +25,10 @@ def scan():
 
 
 @pytest.fixture
-def denunciation(submit, handler):
+def denunciation(submit, handler, head):
     case = submit(kind="denunciation", title="Cán bộ địa chính nhận tiền", topic=None,
                   files=[scan()], **PERSON)  # fmt: skip
-    return s.case_assign(case=case, by=handler, assignee=handler)
+    return s.case_assign(case=case, by=head, assignee=handler)
 
 
 def test_identity_and_scans_are_sealed_at_rest(denunciation):
@@ -94,11 +94,11 @@ def test_identity_never_in_lists_or_the_public_timeline(denunciation, client_as)
             assert value not in page
 
 
-def test_reclassifying_a_letter_as_a_denunciation_seals_its_sender(submit, handler):
+def test_reclassifying_a_letter_as_a_denunciation_seals_its_sender(submit, handler, head):
     case = submit(kind="petition")
     case = s.case_classify(case=case, by=handler, kind="denunciation", topic=None)
     assert (case.submitter_name, case.submitter_phone, case.submitter_email) == ("", "", "")
-    assert identity_open(case=s.case_assign(case=case, by=handler, assignee=handler),
+    assert identity_open(case=s.case_assign(case=case, by=head, assignee=handler),
                          user=handler)["name"] == "Nguyễn Văn An"  # fmt: skip
 
 

@@ -469,7 +469,8 @@ def test_a_denouncers_identity_is_sealed_and_never_lands_in_plain_fields(run):
     assert case.identity_sealed is True
     assert sealed.open_json(bytes(sealed_row.sealed)) == {
         "name": "Nguyễn Thị Hoa", "phone": "+84987654321", "email": "dung@example.vn",
-        "address": "Thôn Đông", "id_number": "",
+        "address": "Thôn Đông", "id_number": "", "title": GOOD["subject"],
+        "content": GOOD["content"],
     }  # fmt: skip
     plain = (case.submitter_name, case.submitter_phone, case.submitter_email)
     assert (case.kind, plain, case.submitter_address) == ("denunciation", ("", "", ""), "")

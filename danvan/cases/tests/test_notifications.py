@@ -302,6 +302,18 @@ def test_a_failing_send_marks_only_that_row_failed(submit, monkeypatch):
     assert Notification.objects.filter(state="sent").count() == 2
 
 
+def test_a_gateways_error_naming_the_recipient_is_stored_masked(submit, monkeypatch):
+    submit(kind="denunciation", topic=None, phone="+84913000111", email="")
+
+    def gateway(to, text, reference=""):
+        raise ConnectionError(f"550 no route to {to} (0913 000 111)")
+
+    monkeypatch.setattr(notifications, "send_sms", gateway)
+    assert deliver_queued.call() == "sent=0 failed=1 skipped=0"
+    failed = Notification.objects.get(state="failed")
+    assert failed.error == "ConnectionError('550 no route to [số điện thoại] ([số điện thoại])')"
+
+
 def test_a_message_that_cannot_be_built_fails_alone(queued, monkeypatch):
     [broken, *rest] = queued(3)
     prepare = notifications._prepare

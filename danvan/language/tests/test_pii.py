@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from danvan.language.pii import Match, find, mask, mask_public
+from danvan.language.pii import SENDER_LABEL, Match, find, mask, mask_public, mask_sender
 
 PHONE, ID, EMAIL, NAME = "[số điện thoại]", "[số định danh]", "[email]", "[họ tên]"
 
@@ -148,6 +148,38 @@ def test_positions_are_those_of_the_original_text():
     assert find(text, names=["Nguyễn Văn An"]) == [Match("phone", 3, 13), Match("name", 15, 30)]
 
 
+# --- mask: log lines and the development backends -------------------------------
+
+# (text, masked): every common writing of a phone, an ID number and an e-mail address.
+CONTACTS = [
+    ("0912_345_678", PHONE),
+    ("0912/345/678", PHONE),
+    ("0912 345 678", PHONE),
+    ("0912-345-678", PHONE),
+    ("0912.345.678", PHONE),
+    ("０９１２３４５６７８", PHONE),  # full-width digits
+    ("＋８４９１２３４５６７８", PHONE),
+    ("+84 912 345 678", PHONE),
+    ("(+84) 912.345.678", PHONE),
+    ("0084912345678", PHONE),
+    ("84-912-345-678", PHONE),
+    ("SMS to +84913000111: received", f"SMS to {PHONE}: received"),
+    ("(024) 3825 1234", PHONE),
+    ("033.099.001.122", ID),
+    ("033-099-001-122", ID),
+    ("0330 9900 1122", ID),
+    ("033099001122", ID),
+    ("CMND 123456789", f"CMND {ID}"),
+    ("To: binh@example.vn", f"To: {EMAIL}"),
+    ("Binh.Tran+dv@So-TNMT.hungyen.gov.vn", EMAIL),
+]
+
+
+@pytest.mark.parametrize(("text", "masked"), CONTACTS + MASKED)
+def test_contacts_are_masked_in_any_writing(text, masked):
+    assert mask(text) == masked
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -166,3 +198,55 @@ def test_long_hostile_texts_are_masked_in_linear_time(text):
     started = time.perf_counter()
     mask_public(text, names=["Nguyễn Văn An"])
     assert time.perf_counter() - started < 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [*KEPT, "GET /staff/cases/17/ 200 12.5ms", "ABCD-2345-6789", "2026-11-23T09:00:00+07:00"],
+)
+def test_mask_contacts_keeps_other_numbers(text):
+    assert mask(text) == text
+
+
+def test_masking_twice_changes_nothing():
+    once = mask("0912_345_678, a@b.vn, 033.099.001.122")
+    assert mask(once) == once == f"{PHONE}, {EMAIL}, {ID}"
+
+
+# --- mask_sender: a denouncer's own details in the letter they wrote ------------------------
+
+SENDER = {"name": "Trần Văn Bình", "phone": "+84913000111", "email": "binh@example.vn",
+          "address": "Thôn Đông, Phố Hiến", "id_number": "033090001234"}  # fmt: skip
+HIDDEN = SENDER_LABEL
+
+# (text, masked): the sender's details whatever their accents, case, spacing and prefix.
+SENDER_TEXTS = [
+    ("Tôi là Trần Văn Bình.", f"Tôi là {HIDDEN}."),
+    ("Tôi là TRAN VAN BINH.", f"Tôi là {HIDDEN}."),
+    ("tôi, trần  văn\nbình, xin tố cáo", f"tôi, {HIDDEN}, xin tố cáo"),
+    ("SĐT 0913 000 111", f"SĐT {HIDDEN}"),
+    ("SĐT 913000111", f"SĐT {HIDDEN}"),
+    ("SĐT +84-913-000-111", f"SĐT {HIDDEN}"),
+    ("email BINH@EXAMPLE.VN.", f"email {HIDDEN}."),
+    ("ở thôn Đông - Phố Hiến", f"ở {HIDDEN}"),
+    ("CCCD 033 090 001 234", f"CCCD {HIDDEN}"),
+    # Other people's contacts get their own label; a lone given name stays.
+    ("Cán bộ C, SĐT 0988.777.666, nói với Bình", f"Cán bộ C, SĐT {PHONE}, nói với Bình"),
+    ("Nhận 120.000.000 đồng ở Phố Hiến", "Nhận 120.000.000 đồng ở Phố Hiến"),
+    ("Trần Văn Bảo là người khác", "Trần Văn Bảo là người khác"),
+]
+
+
+@pytest.mark.parametrize(("text", "masked"), SENDER_TEXTS)
+def test_a_senders_own_details_are_masked_in_their_letter(text, masked):
+    assert mask_sender(text, SENDER) == masked
+
+
+def test_mask_sender_takes_several_senders_and_single_words_never_match():
+    account = {"name": "Nguyễn Văn An", "phone": "+84912345678", "email": ""}
+    text = "An và Nguyễn Văn An, 0912345678, (0912345678) cùng Trần Văn Bình"
+    assert mask_sender(text, SENDER, account) == (
+        # The phone pattern takes an opening bracket with the number ("(024) 3825 1234").
+        f"An và {HIDDEN}, {HIDDEN}, {HIDDEN}) cùng {HIDDEN}"
+    )
+    assert mask_sender("An ở đây", {"name": "An"}) == "An ở đây"

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.http import HttpResponse
@@ -133,3 +134,97 @@ def test_the_settings_log_in_the_format_asked(log_format):
         )
     else:
         assert line.endswith("WARNING danvan.x [-] xin chào")
+
+
+# --- contact details never reach a log line ------------------------------------------------
+
+SECRETS = ("0913000111", "0913 000 111", "binh@example.vn", "033090001234", "913000111")
+
+
+@pytest.fixture
+def masked():
+    """A logger whose handler has the contact filter and the JSON formatter, as in LOGGING."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(logs.RequestIdFilter())
+    handler.addFilter(logs.ContactMaskFilter())
+    handler.setFormatter(logs.JsonFormatter())
+    logger = logging.getLogger("danvan.test_masked")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    yield logger, stream
+    logger.removeHandler(handler)
+
+
+def test_the_contact_filter_masks_message_args_extra_and_traceback(masked):
+    logger, stream = masked
+    try:
+        raise ValueError("no route to binh@example.vn")
+    except ValueError:
+        logger.exception("SMS %s to %s failed", "17", "0913 000 111",
+                         extra={"recipient": "+84913000111", "cccd": "033090001234"})  # fmt: skip
+    text = stream.getvalue()
+    for secret in SECRETS:
+        assert secret not in text
+    line = json.loads(text)
+    assert line["message"] == "SMS 17 to [số điện thoại] failed"
+    assert (line["recipient"], line["cccd"]) == ("[số điện thoại]", "[số định danh]")
+    assert "ValueError: no route to [email]" in line["exc_info"]
+
+
+def test_every_handler_of_the_settings_has_the_contact_filter():
+    from config import settings
+
+    logging_config: dict[str, Any] = settings.LOGGING
+    handlers = logging_config["handlers"]
+    assert handlers
+    for name, handler in handlers.items():
+        assert "contacts" in handler["filters"], name
+    assert logging_config["filters"]["contacts"] == {"()": "danvan.ops.logs.ContactMaskFilter"}
+
+
+LOG_CONTACTS = (
+    "import django, logging; django.setup();"
+    " logging.getLogger('django.request').warning('Not Found: %s', '/x/0913 000 111');"
+    " logging.getLogger('danvan.sms').warning('to %s', 'binh@example.vn');"
+    " logging.getLogger('django.server').warning('GET /?phone=0913_000_111')"
+)
+
+
+def test_the_settings_print_no_contact_whichever_logger_writes():
+    """Django's own loggers lose the console handler Django gives them (which has no filter)
+    and write through the root's, once, masked."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "true",
+           "DJANGO_SECRET_KEY": "logging-test-only", "DANVAN_LOG_FORMAT": "plain"}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", LOG_CONTACTS], env=env, cwd=ROOT, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    lines = result.stderr.splitlines()
+    assert [line.split("] ", 1)[1] for line in lines] == [
+        "Not Found: /x/[số điện thoại]",
+        "to [email]",
+        "GET /?phone=[số điện thoại]",
+    ]
+
+
+def test_the_development_backends_print_no_recipient(capsys, caplog):
+    from django.core.mail import EmailMessage
+
+    from danvan.core.sms import LogBackend
+    from danvan.ops.mail import ConsoleEmailBackend
+
+    stream = io.StringIO()
+    message = EmailMessage("Đơn ABCD-2345-6789 đã được tiếp nhận",
+                           "Liên hệ 0913 000 111", None, ["binh@example.vn"])  # fmt: skip
+    assert ConsoleEmailBackend(stream=stream).send_messages([message]) == 1
+    caplog.set_level(logging.INFO, logger="danvan.sms")
+    LogBackend().send("+84913000111", "Đơn ABCD-2345-6789 đã được tiếp nhận", "42")
+    printed = stream.getvalue()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for secret in SECRETS:
+        assert secret not in printed + logged
+    assert "To: [email]\nSubject: Đơn ABCD-2345-6789 đã được tiếp nhận" in printed
+    assert "Liên hệ [số điện thoại]" in printed
+    assert logged == "SMS 42 to [số điện thoại]: Đơn ABCD-2345-6789 đã được tiếp nhận"

@@ -19,7 +19,7 @@ OK, REDIRECT, FORBIDDEN = 200, 302, 403
 OFFICIAL = [OK, OK, REDIRECT, REDIRECT, OK, OK, REDIRECT]
 
 # Signed-in users are sent away from the login and sign-up pages; the admin site sends
-# non-administrators to its own login page.
+# non-administrators to its own login page, except auditors (the identity access log).
 MATRIX = {
     None: [OK, OK, OK, OK, REDIRECT, REDIRECT, REDIRECT],
     Role.CITIZEN: [OK, OK, REDIRECT, REDIRECT, OK, FORBIDDEN, REDIRECT],
@@ -27,7 +27,7 @@ MATRIX = {
     Role.HANDLING_OFFICER: OFFICIAL,
     Role.HEAD: OFFICIAL,
     Role.SUPERVISOR: OFFICIAL,
-    Role.AUDITOR: OFFICIAL,
+    Role.AUDITOR: [*OFFICIAL[:-1], OK],
     Role.ADMINISTRATOR: [OK, OK, REDIRECT, REDIRECT, OK, OK, OK],
 }
 

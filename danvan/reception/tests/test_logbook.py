@@ -10,6 +10,7 @@ from danvan.accounts.roles import Role
 from danvan.cases import deadlines
 from danvan.cases.models import Case
 from danvan.cases.services import case_submit
+from danvan.language.pii import SENDER_LABEL
 from danvan.reception import services
 from danvan.reception.models import ReceptionEntry
 from danvan.reception.queries import LOG_PAGE_SIZE, logbook_page
@@ -107,10 +108,17 @@ def test_a_denunciation_is_sealed_with_the_case_and_not_kept_in_the_logbook(
     client_as, commune_committee, pho_hien
 ):
     data = entry_data(commune_committee, pho_hien, kind="denunciation",
-                      content="Tố cáo cán bộ địa chính nhận tiền.")  # fmt: skip
+                      content="Ông Nguyễn Văn Bảo (0912 000 111) tố cáo cán bộ nhận tiền.",
+                      notes="Gọi lại số 0912.000.111", result="Đã nhận đơn của Nguyễn Văn Bảo")  # fmt: skip
     assert client_as(Role.RECEPTION_OFFICER).post(NEW, data).status_code == 302
     entry = ReceptionEntry.objects.get()
     assert (entry.citizen_name, entry.id_number, entry.address) == ("", "", "")
+    hidden = SENDER_LABEL
+    assert (entry.content, entry.notes, entry.result) == (
+        f"Ông {hidden} ({hidden}) tố cáo cán bộ nhận tiền.", f"Gọi lại số {hidden}",
+        f"Đã nhận đơn của {hidden}",
+    )  # fmt: skip
+    assert entry.case.content == entry.content
     case = entry.case
     assert case.kind == "denunciation"
     assert case.process_rule == "TC-1"

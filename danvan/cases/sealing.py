@@ -1,0 +1,147 @@
+"""Sealing a letter's sender: on intake of a denunciation, on reclassification to one, on a
+part split from one, and (once) for the rows stored before this existed.
+
+What is sealed goes encrypted into `DenouncerIdentity`: the name, ID number, phone, e-mail and
+address, and the letter's subject and text as written (denouncers often write "Tôi là …, SĐT
+…" in the body). The plain columns keep a masked copy (`pii.mask_sender`: the sender's own
+details, and any phone, e-mail address or ID number), so the search index, the duplicate
+fingerprints, lists, exports and APIs only ever hold the masked text. Files already stored
+are sealed (encrypted) in storage. Reading any of it back goes through `identity.py`.
+"""
+
+import uuid
+from pathlib import PurePath
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from danvan.accounts.models import User
+from danvan.core import sealed
+from danvan.core.storage import storing
+from danvan.language.pii import mask_sender
+from danvan.language.search import index_document
+
+from .duplicates import fingerprint_store
+from .identity import FIELDS, contact_for_notice
+from .models import Attachment, Case, CaseFingerprint, DenouncerIdentity
+
+TITLE_MAX = 200  # Case.title's max_length: a masked subject may come out longer
+PLAIN_SENDER = ("submitter_name", "submitter_phone", "submitter_email", "submitter_address")
+
+
+def sealed_letter(
+    *, sender: dict[str, str], title: str, content: str, account: User | None
+) -> tuple[dict[str, str], str, str]:
+    """(what to seal, the masked subject, the masked text) of a letter being sealed.
+
+    The filing account's name, phone and e-mail are masked too: the account is identity.
+    """
+    values = {field: (sender.get(field) or "").strip() for field in FIELDS}
+    masked = [_account(account)] if account else []
+    blob = {**values, "title": title, "content": content}
+    return (
+        blob,
+        mask_sender(title, values, *masked)[:TITLE_MAX],
+        mask_sender(content, values, *masked),
+    )
+
+
+def _account(account: User) -> dict[str, str]:
+    return {"name": account.full_name, "phone": account.phone or "", "email": account.email or ""}
+
+
+def identity_store(case: Case, blob: dict[str, str]) -> None:
+    """Seal `blob` for `case` and mark it sealed for good."""
+    DenouncerIdentity.objects.update_or_create(
+        case=case, defaults={"sealed": sealed.seal_json(blob)}
+    )
+    Case.objects.filter(pk=case.pk).update(identity_sealed=True)
+    case.identity_sealed = True
+
+
+def case_seal(case: Case) -> None:
+    """A letter becomes a denunciation: its sender and text sealed, its plain columns masked
+    and emptied, its files sealed in storage, its search entry and fingerprints rebuilt."""
+    if case.identity_sealed:
+        return
+    sender = {"name": case.submitter_name, "phone": case.submitter_phone,
+              "email": case.submitter_email, "address": case.submitter_address}  # fmt: skip
+    blob, title, content = sealed_letter(
+        sender=sender, title=case.title, content=case.content, account=case.citizen
+    )
+    identity_store(case, blob)
+    _text_replace(case, title, content, **dict.fromkeys(PLAIN_SENDER, ""))
+    attachments_seal(case)
+
+
+def identity_copy(source: Case, target: Case) -> None:
+    """A part split from a sealed letter keeps its sender sealed; its own text is masked."""
+    row = DenouncerIdentity.objects.filter(case=source).first()
+    if row is None:
+        return
+    sender = {field: value for field, value in sealed.open_json(bytes(row.sealed)).items()
+              if field in FIELDS}  # fmt: skip
+    own = _opened(target)
+    blob, title, content = sealed_letter(
+        sender=sender, title=own.get("title", target.title),
+        content=own.get("content", target.content), account=target.citizen,
+    )  # fmt: skip
+    identity_store(target, blob)
+    _text_replace(target, title, content)
+    attachments_seal(target)
+
+
+def masked_texts(case: Case, texts: list[str]) -> list[str]:
+    """What an officer typed on a sealed letter (a note, the answer), with its sender's
+    details masked: the history and the tracking page show them, not only the handler.
+    The platform reads the sealed sender to do it (one look, logged as "masking")."""
+    if not case.identity_sealed or not any(texts):
+        return texts
+    opened = contact_for_notice(case, "masking")
+    sender = {field: opened.get(field, "") for field in FIELDS}
+    account = [_account(case.citizen)] if case.citizen else []
+    return [mask_sender(text, sender, *account) if text else text for text in texts]
+
+
+def _opened(case: Case) -> dict[str, Any]:
+    row = DenouncerIdentity.objects.filter(case=case).first()
+    return sealed.open_json(bytes(row.sealed)) if row else {}
+
+
+def _text_replace(case: Case, title: str, content: str, **plain: str) -> None:
+    """Store the masked text, then index and fingerprint it instead of the old text."""
+    Case.objects.filter(pk=case.pk).update(title=title, content=content, **plain)
+    case.title, case.content = title, content
+    for name, value in plain.items():
+        setattr(case, name, value)
+    CaseFingerprint.objects.filter(case=case).delete()
+    fingerprint_store(case)
+    index_document(source="case", source_id=case.pk, scope_id=case.agency_id,
+                   title=title, body=content)  # fmt: skip
+
+
+def attachments_seal(case: Case) -> int:
+    """Seal (encrypt) in storage every file of `case` still stored plain; returns how many.
+
+    The sealed copy is written under a new name first; the plain file goes once the change
+    is committed, so a rolled-back reclassification loses nothing.
+    """
+    plain = list(Attachment.objects.filter(case=case, sealed=False))
+    for attachment in plain:
+        _file_seal(attachment)
+    return len(plain)
+
+
+def _file_seal(attachment: Attachment) -> None:
+    with attachment.file.open("rb") as handle:
+        data = handle.read()
+    old_name = attachment.file.name or ""
+    storage = attachment.file.storage
+    with storing(f"attachment {attachment.name}"):
+        new_name = storage.save(
+            f"cases/sealed/{uuid.uuid4().hex}{PurePath(old_name).suffix}",
+            ContentFile(sealed.seal_bytes(data)),
+        )
+    Attachment.objects.filter(pk=attachment.pk).update(file=new_name, sealed=True)
+    transaction.on_commit(lambda: storage.delete(old_name))
