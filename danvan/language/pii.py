@@ -118,10 +118,17 @@ def find(text: str, *, names: tuple[str, ...] | list[str] = ()) -> list[Match]:
     for kind, pattern in _PATTERNS:
         for hit in pattern.finditer(plain):
             if _plausible(kind, hit.group()):
-                found.add(Match(kind, hit.start(), hit.end()))
+                found.add(Match(kind, _bracket_kept(hit), hit.end()))
     for match in _names(text, names):
         found.add(match)
     return found.matches
+
+
+def _bracket_kept(hit: re.Match[str]) -> int:
+    """Where a match starts: an opening bracket belongs to it only with its closing one,
+    "(024) 3825 1234"; in "(0912345678)" both stay around the label."""
+    start = hit.start()
+    return start + 1 if hit.group().startswith("(") and ")" not in hit.group() else start
 
 
 def mask(text: str) -> str:
