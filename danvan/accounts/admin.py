@@ -8,12 +8,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from danvan.core.forms import TextModelForm
+
 from . import twofactor
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import Membership, User
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
+    form = TextModelForm
     model = Membership
     extra = 0
     autocomplete_fields = ["agency"]
@@ -68,6 +71,7 @@ class UserAdmin(BaseUserAdmin[User]):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin[Membership]):
+    form = TextModelForm
     list_display = ["user", "agency", "role", "title", "started_on", "ended_on"]
     list_filter = ["role"]
     search_fields = ["user__full_name", "agency__name"]

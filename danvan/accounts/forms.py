@@ -8,11 +8,14 @@ from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm,
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.forms import NormalisedText, TextForm, TextModelForm
+from danvan.core.text import is_number
+
 from .models import User
 from .phone import looks_like_phone, normalize_phone
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(NormalisedText, AuthenticationForm):
     username = forms.CharField(
         label=_("Email or mobile number"),
         max_length=254,
@@ -38,7 +41,7 @@ class LoginForm(AuthenticationForm):
         return username
 
 
-class SignupForm(forms.Form):
+class SignupForm(TextForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(
@@ -114,7 +117,7 @@ class SignupForm(forms.Form):
         return data
 
 
-class _ContactCleaning(forms.ModelForm):  # type: ignore[type-arg]
+class _ContactCleaning(TextModelForm):
     """Phone numbers and e-mails stored in one canonical form, whoever types them."""
 
     def clean_phone(self) -> str | None:
@@ -140,7 +143,7 @@ class UserAdminChangeForm(_ContactCleaning, UserChangeForm):  # type: ignore[typ
         )  # fmt: skip
 
 
-class TwoFactorCodeForm(forms.Form):
+class TwoFactorCodeForm(TextForm):
     """The 6-digit code of an authenticator app; spaces are ignored."""
 
     code = forms.CharField(
@@ -159,6 +162,6 @@ class TwoFactorCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         code = "".join(str(self.cleaned_data["code"]).split())
-        if len(code) != 6 or not code.isdigit():
+        if len(code) != 6 or not is_number(code):
             raise ValidationError(_("The code has exactly 6 digits."), code="format")
         return code

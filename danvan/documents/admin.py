@@ -8,12 +8,15 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.forms import TextModelForm
+
 from .filling import DocumentKind, default_template
 from .models import DocumentTemplate
 
 
 @admin.register(DocumentTemplate)
 class DocumentTemplateAdmin(admin.ModelAdmin[DocumentTemplate]):
+    form = TextModelForm
     list_display = ["kind", "is_active", "note", "uploaded_at", "uploaded_by"]
     list_filter = ["is_active"]
     fields = ["kind", "file", "is_active", "note", "uploaded_at", "uploaded_by", "defaults"]

@@ -18,6 +18,7 @@ from danvan.cases.access import ACTING_ROLES, visible_cases
 from danvan.cases.models import Case
 from danvan.cases.queries import case_by_tracking_code
 from danvan.cases.workflow import Kind
+from danvan.core.forms import TextForm
 from danvan.places.models import Agency, Unit
 from danvan.places.queries import served_communes
 
@@ -30,7 +31,7 @@ SESSION_DAYS_BACK = 7
 WEEKDAYS = list(WEEKDAY_NAMES.items())
 
 
-class EntryForm(forms.Form):
+class EntryForm(TextForm):
     """One row of the logbook (Form 03 of TT 04/2021), an accepted matter or a refusal."""
 
     form_token = forms.CharField(widget=forms.HiddenInput)
@@ -155,7 +156,7 @@ class EntryForm(forms.Form):
             self.add_error("unit", _("Choose the commune or ward the matter concerns."))
 
 
-class BookingForm(forms.Form):
+class BookingForm(TextForm):
     name = forms.CharField(label=_("Full name"), max_length=150,
                            error_messages={"required": _("Please enter your full name.")})  # fmt: skip
     phone = forms.CharField(
@@ -173,7 +174,7 @@ class BookingForm(forms.Form):
         return normalize_phone(self.cleaned_data["phone"])
 
 
-class SessionStatusForm(forms.Form):
+class SessionStatusForm(TextForm):
     status = forms.ChoiceField(choices=[("held", _("Held")), ("cancelled", _("Cancelled"))])
     conclusion = forms.CharField(label=_("Conclusions"), required=False, widget=forms.Textarea)
 
@@ -184,7 +185,7 @@ def _not_past(day: date) -> date:
     return day
 
 
-class _AgencyForm(forms.Form):
+class _AgencyForm(TextForm):
     """A form about one of the agencies the officer keeps the reception of."""
 
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
