@@ -45,6 +45,11 @@ FRAMEWORK_MESSAGES = (
     _("The number of days must be between {min_days} and {max_days}."),
     _("Enter a valid UUID."),
     _("Enter a valid JSON."),
+    _(
+        "ManagementForm data is missing or has been tampered with. Missing fields: "
+        "%(field_names)s. You may need to file a bug report if the issue persists."
+    ),
+    _("The inline value did not match the parent instance."),
     ngettext_lazy(
         "Please submit at most %(num)d form.", "Please submit at most %(num)d forms.", "num"
     ),
