@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from danvan.cases.models import Case, Topic
 from danvan.cases.workflow import Status
 from danvan.core.forms import TextForm, refusal_message
-from danvan.core.text import TextRefused, clean_input, parse_id
+from danvan.core.text import SCAN_MAX, TextRefused, clean_input, parse_id
 from danvan.places.queries import served_communes
 
 from . import ratelimit
@@ -119,6 +119,8 @@ def _cleaned(params: QueryDict) -> QueryDict:
     cleaned = QueryDict(mutable=True)
     for name, values in params.lists():
         for value in values:
+            if len(value) > SCAN_MAX:  # refused unread: no parameter holds as much
+                raise ApiError("invalid_input", fields={name: str(_("This text is too long."))})
             try:
                 cleaned.appendlist(name, clean_input(value, multiline=name == "description"))
             except TextRefused as error:

@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from danvan.cases.workflow import Kind, Status
 from danvan.core.forms import refusal_message
-from danvan.core.text import TextRefused, clean_input
+from danvan.core.text import SCAN_MAX, TextRefused, clean_input
 
 KindCode = Literal["feedback", "petition", "complaint", "denunciation"]
 StatusCode = Literal[
@@ -50,6 +50,8 @@ def _cleaning(*, multiline: bool) -> Callable[[Any], Any]:
     def clean(value: Any) -> Any:
         if not isinstance(value, str):
             return value  # pydantic names the wrong type itself
+        if len(value) > SCAN_MAX:  # refused by its length, unread (every field holds less)
+            raise PydanticCustomError("string_too_long", "This text is too long.")
         try:
             return clean_input(value, multiline=multiline)
         except TextRefused as error:

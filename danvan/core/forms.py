@@ -11,7 +11,8 @@ hold that. Each text field of such a form then:
   (into spaces in a single-line input) and composes the text (NFC), so that lengths, the
   form's own `clean_<field>` checks and what is stored all see the cleaned text;
 - is limited to TEXT_MAX characters when it declares no limit of its own, so a megabyte
-  pasted into a note gets the usual "at most ... characters" message.
+  pasted into a note gets the usual "at most ... characters" message (a text past
+  `SCAN_MAX` is left to that check without being read).
 
 Passwords are left exactly as typed: changing a character would lock out an account whose
 password was set with it.
@@ -26,7 +27,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from .text import CONTROL_CHARACTER, INVALID_TEXT, TextRefused, clean_input
+from .text import CONTROL_CHARACTER, INVALID_TEXT, SCAN_MAX, TextRefused, clean_input
 
 TEXT_MAX = 20_000  # characters, for a text field that sets no limit (about eight pages)
 
@@ -58,6 +59,12 @@ def refusal_error(error: TextRefused) -> ValidationError:
     return ValidationError(MESSAGES[error.code], code=error.code, params=refusal_params(error))
 
 
+def field_error(form: forms.BaseForm, name: str) -> str | None:
+    """The first message of one field, for a page that shows a form's problem in one line."""
+    problems = form.errors.get(name)
+    return str(problems[0]) if problems else None
+
+
 def normalise_field(field: forms.Field) -> None:
     """Make one field of a form instance clean its text first (see the module's docstring)."""
     if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
@@ -69,13 +76,18 @@ def normalise_field(field: forms.Field) -> None:
         field.validators.append(MaxLengthValidator(TEXT_MAX))
         field.widget.attrs.setdefault("maxlength", str(TEXT_MAX))
     field.to_python = _cleaning(  # type: ignore[method-assign,assignment]
-        field.to_python, multiline=isinstance(field.widget, forms.Textarea)
+        field.to_python,
+        multiline=isinstance(field.widget, forms.Textarea),
+        longest=max(SCAN_MAX, field.max_length),
     )
 
 
-def _cleaning(convert: Callable[[Any], Any], *, multiline: bool) -> Callable[[Any], Any]:
+def _cleaning(
+    convert: Callable[[Any], Any], *, multiline: bool, longest: int
+) -> Callable[[Any], Any]:
     def to_python(value: Any) -> Any:
-        if isinstance(value, str):
+        # Beyond `longest` the field's length check refuses the text: no need to read it.
+        if isinstance(value, str) and len(value) <= longest:
             try:
                 value = clean_input(value, multiline=multiline)
             except TextRefused as error:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from danvan.accounts.models import User
 from danvan.cases.documents import DOCX
 from danvan.cases.models import Case
+from danvan.core.forms import field_error
 
 from . import documents, forms, queries, services
 from .access import compliance_scope, get_session_for_user, require_logbook
@@ -84,7 +85,8 @@ def session_status(request: HttpRequest, pk: int) -> HttpResponse:
         except ReceptionError as error:
             messages.error(request, str(error))
     else:
-        messages.error(request, _("Choose whether the session was held or cancelled."))
+        problem = field_error(form, "conclusion")
+        messages.error(request, problem or _("Choose whether the session was held or cancelled."))
     return redirect(f"{reverse('reception:today')}?day={session.held_on.isoformat()}")
 
 

@@ -34,7 +34,13 @@ BROKEN = (
 )
 # What an old row may hold (stored before the edge cleaned text): every class but the
 # lone surrogates, which neither SQLite nor PostgreSQL would store.
-OLD_ROW_TEXT = "Đèn\x00\x01\x08\x0b\x0c\x1b\x1f\x7f\x85\x9f\ufffe\uffff\u202e\u2066\u200b\ufeff hỏng"
+OLD_ROW_TEXT = (
+    "Đèn\x00\x01\x08\x0b\x0c\x1b\x1f\x7f\x85\x9f\ufffe\uffff\u202e\u2066\u200b\ufeff hỏng"
+)
+
+
+def parse_xml(content: bytes) -> ET.Element:
+    return ET.fromstring(content)  # noqa: S314 (our own response, in a test)
 
 
 def post_json(body: str | bytes, **headers: Any) -> Any:
@@ -162,7 +168,7 @@ def test_open311_ids_that_are_not_numbers_are_not_found(db, path):
 def test_open311_filters_with_a_nul_are_refused(db):
     response = Client().get("/open311/v2/requests.xml?service_code=ha-tang%00")
     assert response.status_code == 400
-    assert ET.fromstring(response.content).find("error/code").text == "400"
+    assert parse_xml(response.content).find("error/code").text == "400"
 
 
 def test_the_feeds_parse_whatever_old_rows_hold(db, letter):
@@ -173,11 +179,11 @@ def test_the_feeds_parse_whatever_old_rows_hold(db, letter):
     xml = Client().get("/open311/v2/requests.xml")
     listed = Client().get("/open311/v2/requests.json")
     assert (xml.status_code, listed.status_code) == (200, 200)
-    rows = {r.findtext("service_request_id"): r for r in ET.fromstring(xml.content)}
+    rows = {r.findtext("service_request_id"): r for r in parse_xml(xml.content)}
     body = {row["service_request_id"]: row for row in json.loads(listed.content)}
     for case in cases:
         assert rows[str(case.pk)].findtext("description") == "Đèn hỏng"
         assert rows[str(case.pk)].findtext("address") == "Đèn hỏng"
         assert body[str(case.pk)]["description"] == "Đèn hỏng"
     one = Client().get(f"/open311/v2/requests/{cases[0].pk}.xml")
-    assert ET.fromstring(one.content).findtext("request/description") == "Đèn hỏng"
+    assert parse_xml(one.content).findtext("request/description") == "Đèn hỏng"

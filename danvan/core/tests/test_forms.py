@@ -4,10 +4,10 @@ the project (the admin's included) checked to use it."""
 import pytest
 from django import forms
 from django.contrib import admin
-from django.urls import get_resolver
 from django.utils import translation
 
 from danvan.core.forms import TEXT_MAX, NormalisedText, TextForm
+from danvan.core.testing import served_form_classes
 
 MEGABYTE = "a" * 1_048_576
 
@@ -19,8 +19,8 @@ class LetterForm(TextForm):
     password = forms.CharField(widget=forms.PasswordInput, strip=False, required=False)
 
     def clean_title(self) -> str:
-        self.title_seen_by_clean = self.cleaned_data["title"]
-        return self.cleaned_data["title"]
+        self.title_seen_by_clean = str(self.cleaned_data["title"])
+        return self.title_seen_by_clean
 
 
 def cleaned(**data):
@@ -100,32 +100,13 @@ def test_a_field_without_a_limit_gets_text_max():
     assert cleaned(content="x" * TEXT_MAX).cleaned_data["content"] == "x" * TEXT_MAX
 
 
-def _served_modules():
-    """Everything the URL conf and the admin reach: the views import their forms."""
-    pending = list(get_resolver().url_patterns)
-    while pending:
-        pattern = pending.pop()
-        pending.extend(getattr(pattern, "url_patterns", []))
-
-
-def _subclasses(cls):
-    for sub in cls.__subclasses__():
-        yield sub
-        yield from _subclasses(sub)
-
-
 def test_every_form_class_of_the_project_cleans_its_text():
-    _served_modules()
-    project_forms = {
-        cls
-        for cls in _subclasses(forms.BaseForm)
-        if cls.__module__.startswith("danvan.") and ".tests." not in cls.__module__
-    }
-    assert len(project_forms) >= 40  # the walk found the forms (41 when written)
+    served = served_form_classes()
+    assert len(served) >= 40  # the walk found the forms (42 when written)
     assert (
         sorted(
             f"{cls.__module__}.{cls.__qualname__}"
-            for cls in project_forms
+            for cls in served
             if not issubclass(cls, NormalisedText)
         )
         == []
