@@ -366,11 +366,11 @@ def requests(call: Call) -> Doc:
 
 
 urlpatterns: list[URLPattern] = [
-    path("discovery.<str:fmt>", discovery),
-    path("services.<str:fmt>", services),
-    path("services/<str:code>.<str:fmt>", service_definition),
-    path("requests.<str:fmt>", requests),
-    path("requests/<str:request_id>.<str:fmt>", request_one),
-    path("tokens/<str:token>.<str:fmt>", token),
+    path("discovery.<text:fmt>", discovery),
+    path("services.<text:fmt>", services),
+    path("services/<text:code>.<text:fmt>", service_definition),
+    path("requests.<text:fmt>", requests),
+    path("requests/<text:request_id>.<text:fmt>", request_one),
+    path("tokens/<text:token>.<text:fmt>", token),
     re_path(r"^(?P<rest>.*)$", unknown),
 ]

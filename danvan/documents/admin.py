@@ -45,7 +45,7 @@ class DocumentTemplateAdmin(admin.ModelAdmin[DocumentTemplate]):
 
     def get_urls(self) -> list[URLPattern]:
         default = path(
-            "default/<str:kind>/",
+            "default/<text:kind>/",
             self.admin_site.admin_view(self.default_view),
             name="documents_documenttemplate_default",
         )
