@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from danvan.api.keys import key_issue
@@ -33,10 +34,8 @@ BROKEN = (
     " lệ. Vui lòng gõ lại đoạn văn bản thay vì dán vào."
 )
 # What an old row may hold (stored before the edge cleaned text): every class but the
-# lone surrogates, which neither SQLite nor PostgreSQL would store.
-OLD_ROW_TEXT = (
-    "Đèn\x00\x01\x08\x0b\x0c\x1b\x1f\x7f\x85\x9f\ufffe\uffff\u202e\u2066\u200b\ufeff hỏng"
-)
+# lone surrogates, which neither SQLite nor PostgreSQL would store (nor NUL, on PostgreSQL).
+OLD_ROW_TEXT = "Đèn\x01\x08\x0b\x0c\x1b\x1f\x7f\x85\x9f\ufffe\uffff\u202e\u2066\u200b\ufeff hỏng"
 
 
 def parse_xml(content: bytes) -> ET.Element:
@@ -173,9 +172,8 @@ def test_open311_filters_with_a_nul_are_refused(db):
 
 def test_the_feeds_parse_whatever_old_rows_hold(db, letter):
     cases = [letter(), letter(title="Đèn hỏng 2")]
-    Case.objects.filter(pk__in=[c.pk for c in cases]).update(
-        content=OLD_ROW_TEXT, address=OLD_ROW_TEXT
-    )
+    old = OLD_ROW_TEXT if connection.vendor == "postgresql" else "\x00" + OLD_ROW_TEXT
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(content=old, address=old)
     xml = Client().get("/open311/v2/requests.xml")
     listed = Client().get("/open311/v2/requests.json")
     assert (xml.status_code, listed.status_code) == (200, 200)

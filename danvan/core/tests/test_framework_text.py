@@ -89,9 +89,13 @@ def test_the_letter_form_shows_its_empty_choices_in_vietnamese(client: Client):
 
 
 @pytest.mark.django_db
-def test_a_request_django_cannot_read_gets_a_vietnamese_400_page(client: Client, settings):
-    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
-    response = client.post("/gui-don/", {f"f{i}": "x" for i in range(20)})
+@pytest.mark.parametrize(
+    "data", [{f"f{i}": "x" for i in range(20)}, {"content": "x" * 3000}], ids=["fields", "size"]
+)
+def test_a_request_django_cannot_read_gets_a_vietnamese_400_page(client: Client, settings, data):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10  # TooManyFieldsSent
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000  # RequestDataTooBig
+    response = client.post("/gui-don/", data)
     page = response.content.decode()
     assert response.status_code == 400
     assert "<h1>Không đọc được yêu cầu vừa gửi</h1>" in page
