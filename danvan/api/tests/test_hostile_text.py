@@ -9,7 +9,10 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 from django.test import Client
+from ninja import Schema
+from pydantic import ValidationError
 
+from danvan.api import schemas
 from danvan.api.keys import key_issue
 from danvan.api.models import Scope
 from danvan.cases.models import Case, CaseEvent
@@ -185,3 +188,20 @@ def test_the_feeds_parse_whatever_old_rows_hold(db, letter):
         assert body[str(case.pk)]["description"] == "Đèn hỏng"
     one = Client().get(f"/open311/v2/requests/{cases[0].pk}.xml")
     assert parse_xml(one.content).findtext("request/description") == "Đèn hỏng"
+
+
+def test_every_text_of_every_input_schema_is_cleaned():
+    inputs = [
+        cls
+        for cls in vars(schemas).values()
+        if isinstance(cls, type) and issubclass(cls, Schema) and cls.__name__.endswith("In")
+    ]
+    assert {cls.__name__ for cls in inputs} >= {"CaseIn", "ActionIn"}
+    for cls in inputs:
+        for name, field in cls.model_fields.items():
+            if "str" not in str(field.annotation):
+                continue
+            with pytest.raises(ValidationError) as refused:
+                cls.model_validate({name: "a\x00"})
+            kinds = {e["loc"][0]: e["type"] for e in refused.value.errors()}
+            assert kinds[name] == "control_character", f"{cls.__name__}.{name}"
