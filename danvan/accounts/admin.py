@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from danvan.core.forms import TextModelForm
+
 from . import admin_guard, admin_twofactor, twofactor
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import Membership, User
@@ -16,6 +18,7 @@ BOTH = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
+    form = TextModelForm
     model = Membership
     extra = 0
     autocomplete_fields = ["agency"]
@@ -96,6 +99,7 @@ class UserAdmin(BaseUserAdmin[User]):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin[Membership]):
+    form = TextModelForm
     list_display = ["user", "agency", "role", "title", "started_on", "ended_on"]
     list_filter = ["role"]
     search_fields = ["user__full_name", "agency__name"]

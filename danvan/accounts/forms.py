@@ -14,6 +14,9 @@ from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.forms import NormalisedText, TextForm, TextModelForm
+from danvan.core.text import is_number
+
 from . import onetime
 from .models import ContactCode, User
 from .phone import looks_like_phone, normalize_phone
@@ -22,7 +25,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrPromise as _StrPromise
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(NormalisedText, AuthenticationForm):
     username = forms.CharField(
         label=_("Email or mobile number"),
         max_length=254,
@@ -48,7 +51,7 @@ class LoginForm(AuthenticationForm):
         return username
 
 
-class SignupForm(forms.Form):
+class SignupForm(TextForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(
@@ -116,7 +119,7 @@ class SignupForm(forms.Form):
         return data
 
 
-class _ContactCleaning(forms.ModelForm):  # type: ignore[type-arg]
+class _ContactCleaning(TextModelForm):
     """Phone numbers and e-mails stored in one canonical form, whoever types them."""
 
     def clean_phone(self) -> str | None:
@@ -142,7 +145,7 @@ class UserAdminChangeForm(_ContactCleaning, UserChangeForm):  # type: ignore[typ
         )  # fmt: skip
 
 
-class TwoFactorCodeForm(forms.Form):
+class TwoFactorCodeForm(TextForm):
     """The 6-digit code of an authenticator app; spaces are ignored."""
 
     code = forms.CharField(
@@ -161,19 +164,19 @@ class TwoFactorCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         code = "".join(str(self.cleaned_data["code"]).split())
-        if len(code) != 6 or not code.isdigit():
+        if len(code) != 6 or not is_number(code):
             raise ValidationError(_("The code has exactly 6 digits."), code="format")
         return code
 
 
 def _digits_only(value: str, length: int = 6) -> str:
     code = "".join(value.split())
-    if len(code) != length or not code.isdigit():
+    if len(code) != length or not is_number(code):
         raise ValidationError(_("The code has exactly 6 digits."), code="format")
     return code
 
 
-class LongCodeForm(forms.Form):
+class LongCodeForm(TextForm):
     """A 12-character code (enrolment or recovery); spaces, hyphens and case are ignored."""
 
     code = forms.CharField(
@@ -219,7 +222,7 @@ def _six_digit_field(label: "str | _StrPromise") -> forms.CharField:
     )
 
 
-class SignupConfirmForm(forms.Form):
+class SignupConfirmForm(TextForm):
     """One 6-digit code for each address of the sign-up (`channels`: 'phone', 'email')."""
 
     def __init__(self, *args: Any, channels: list[str], **kwargs: Any) -> None:
@@ -244,7 +247,7 @@ class SignupConfirmForm(forms.Form):
         return data
 
 
-class PasswordResetRequestForm(forms.Form):
+class PasswordResetRequestForm(TextForm):
     """The email or mobile number of the account; gives (channel, address)."""
 
     login = forms.CharField(
@@ -267,7 +270,7 @@ class PasswordResetRequestForm(forms.Form):
         return ContactCode.Channel.EMAIL.value, text.lower()
 
 
-class ContactCodeForm(forms.Form):
+class ContactCodeForm(TextForm):
     code = _six_digit_field(_("6-digit code"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -278,7 +281,7 @@ class ContactCodeForm(forms.Form):
         return _digits_only(str(self.cleaned_data["code"]))
 
 
-class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+class NewPasswordForm(NormalisedText, SetPasswordForm):  # type: ignore[type-arg]
     """Django's form (its validators, the account's own details), with our words."""
 
     error_messages = {"password_mismatch": _("The two passwords differ.")}

@@ -7,11 +7,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from danvan.core.forms import TextModelForm
+
 from .keys import key_issue, key_revoke
 from .models import ApiKey, Scope
 
 
-class ApiKeyForm(forms.ModelForm[ApiKey]):
+class ApiKeyForm(TextModelForm):
     scopes = forms.MultipleChoiceField(
         label=_("scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
     )

@@ -1,6 +1,7 @@
 """One error vocabulary for Open311 and the REST API: a stable code, an HTTP status and a
 message in the user's language (Vietnamese first). Codes never change once published."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -16,6 +17,12 @@ class ErrorKind:
 KINDS: dict[str, ErrorKind] = {
     "invalid_input": ErrorKind(400, _("Some fields are missing or wrong.")),
     "invalid_json": ErrorKind(400, _("The request body is not valid JSON.")),
+    "control_character": ErrorKind(
+        400, _("A text contains an invisible control character, so nothing was stored.")
+    ),
+    "invalid_text": ErrorKind(
+        400, _("A text contains characters that are not valid Unicode, so nothing was stored.")
+    ),
     "unknown_format": ErrorKind(404, _("Only the .xml and .json formats exist.")),
     "unknown_service": ErrorKind(404, _("There is no such service (topic).")),
     "jurisdiction_unknown": ErrorKind(404, _("This server does not serve that jurisdiction.")),
@@ -43,6 +50,17 @@ KINDS: dict[str, ErrorKind] = {
         503, _("Files cannot be stored right now, so nothing was changed. Try again later.")
     ),
 }
+
+
+# A text refused by `danvan.core.text.clean_input` names the error, the first of these
+# found: broken text before a control character, both before any other wrong field.
+TEXT_CODES = ("invalid_text", "control_character")
+
+
+def input_code(codes: Iterable[str]) -> str:
+    """The error code of a request whose fields failed with these validation codes."""
+    found = set(codes)
+    return next((code for code in TEXT_CODES if code in found), "invalid_input")
 
 
 @dataclass

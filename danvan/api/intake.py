@@ -23,11 +23,12 @@ from danvan.cases.models import Case, Channel, Topic
 from danvan.cases.reference import topic_by_code
 from danvan.cases.services import case_submit
 from danvan.cases.workflow import Kind
+from danvan.core.forms import TextForm
 from danvan.language.text import fold
 from danvan.places.models import Unit
 from danvan.places.queries import served_commune_list
 
-from .errors import ApiError
+from .errors import ApiError, input_code
 from .models import ApiKey
 
 TITLE_MAX, CONTENT_MAX = 200, 10_000
@@ -35,7 +36,7 @@ MAX_KM = 30.0
 API_KINDS = [Kind.FEEDBACK, Kind.PETITION, Kind.COMPLAINT]  # a denunciation: see clean_kind
 
 
-class LetterForm(forms.Form):
+class LetterForm(TextForm):
     service_code = forms.CharField(max_length=40)
     kind = forms.CharField(max_length=20, required=False)
     description = forms.CharField(max_length=CONTENT_MAX)
@@ -100,8 +101,7 @@ def letter_submit(
     """
     form = LetterForm(fields)
     if not form.is_valid():
-        errors = {name: str(problems[0]) for name, problems in form.errors.items()}
-        raise ApiError("invalid_input", fields=errors)
+        raise form_error(form)
     data = form.cleaned_data
     topic = topic_by_code(data["service_code"], public=True)
     if topic is None:
@@ -137,6 +137,13 @@ def _submit(
         idempotency_key=idempotency_key,
         on_created=on_created,
     )
+
+
+def form_error(form: forms.BaseForm) -> ApiError:
+    """Every wrong field of a form, its first message each, under one error code."""
+    fields = {name: str(problems[0]) for name, problems in form.errors.items()}
+    codes = (error.code or "" for errors in form.errors.as_data().values() for error in errors)
+    return ApiError(input_code(codes), fields=fields)
 
 
 def _title(description: str) -> str:

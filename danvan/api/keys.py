@@ -59,6 +59,8 @@ def key_authenticate(raw: str) -> ApiKey | None:
     if len(parts) != 3 or parts[0] != "dv":
         return None
     _, prefix, secret = parts
+    if not (prefix.isascii() and prefix.isalnum()):  # token_hex: nothing else is a prefix
+        return None
     key = _by_prefix(prefix)
     if key is None or not hmac.compare_digest(key.secret_hash, _hash(secret)):
         return None

@@ -18,7 +18,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db.models import Max, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import URLPattern, path, re_path
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -28,12 +28,14 @@ from django.views.decorators.csrf import csrf_exempt
 
 from danvan.cases.models import Case, Topic
 from danvan.cases.workflow import Status
+from danvan.core.forms import TextForm, refusal_message
+from danvan.core.text import SCAN_MAX, TextRefused, clean_input, parse_id
 from danvan.places.queries import served_communes
 
 from . import ratelimit
 from .access import key_from, require
 from .errors import ApiError
-from .intake import API_KINDS, letter_submit
+from .intake import API_KINDS, form_error, letter_submit
 from .models import ApiKey, Scope
 from .open311_render import FORMATS, Doc, error_doc, render, stamp
 from .public import CLOSED, public_cases, public_location, public_text, submitter_names
@@ -99,15 +101,15 @@ def _call(request: HttpRequest, fmt: str, methods: tuple[str, ...]) -> Call:
         raise ApiError("unknown_format")
     if request.method not in methods:
         raise ApiError("method_not_allowed")
-    params = _params(request)
-    if params.get("jurisdiction_id", "") not in ("", settings.DANVAN_PROVINCE_CODE):
+    raw = _params(request)
+    if raw.get("jurisdiction_id", "") not in ("", settings.DANVAN_PROVINCE_CODE):
         raise ApiError("jurisdiction_unknown")
-    key = key_from(params.get("api_key"))
-    ratelimit.check_request(request, key)
-    return Call(request, params, key)
+    key = key_from(raw.get("api_key"))
+    ratelimit.check_request(request, key)  # counted before its text is refused
+    return Call(request, _cleaned(raw), key)
 
 
-def _params(request: HttpRequest) -> Any:
+def _params(request: HttpRequest) -> QueryDict:
     if request.method != "POST":
         return request.GET
     try:
@@ -116,9 +118,25 @@ def _params(request: HttpRequest) -> Any:
         raise ApiError("payload_too_large") from error
 
 
+def _cleaned(params: QueryDict) -> QueryDict:
+    """Every parameter through `clean_input`, as the REST API's schemas and the web forms
+    do: a refused one answers with its code and changes nothing."""
+    cleaned = QueryDict(mutable=True)
+    for name, values in params.lists():
+        for value in values:
+            if len(value) > SCAN_MAX:  # refused unread: no parameter holds as much
+                raise ApiError("invalid_input", fields={name: str(_("This text is too long."))})
+            try:
+                cleaned.appendlist(name, clean_input(value, multiline=name == "description"))
+            except TextRefused as error:
+                fields = {name: refusal_message(error)}
+                raise ApiError(error.code, fields=fields) from error
+    return cleaned
+
+
 def _ident(text: str) -> int | None:
     """A case id from the URL or a filter; None for anything that cannot be one."""
-    return int(text) if text.isdigit() and len(text) <= 18 else None
+    return parse_id(text)
 
 
 def unknown(request: HttpRequest, rest: str) -> HttpResponse:
@@ -301,7 +319,7 @@ def token(call: Call, token: str) -> Doc:
 # --- filing a request
 
 
-class PostForm(forms.Form):
+class PostForm(TextForm):
     """The Open311 fields the intake does not check itself; lengths bound what is read."""
 
     address_id = forms.CharField(max_length=100, required=False)
@@ -315,8 +333,7 @@ def requests_post(call: Call) -> Doc:
     key = require(call.key, Scope.SUBMIT)
     form = PostForm(call.params)
     if not form.is_valid():
-        fields = {name: str(problems[0]) for name, problems in form.errors.items()}
-        raise ApiError("invalid_input", fields=fields)
+        raise form_error(form)
     data = form.cleaned_data
     fields = {intake: call.params.get(name, "") for name, intake in POST_FIELDS.items()}
     full_name = f"{data['first_name']} {data['last_name']}".strip()
@@ -369,11 +386,11 @@ def requests(call: Call) -> Doc:
 
 
 urlpatterns: list[URLPattern] = [
-    path("discovery.<str:fmt>", discovery),
-    path("services.<str:fmt>", services),
-    path("services/<str:code>.<str:fmt>", service_definition),
-    path("requests.<str:fmt>", requests),
-    path("requests/<str:request_id>.<str:fmt>", request_one),
-    path("tokens/<str:token>.<str:fmt>", token),
+    path("discovery.<text:fmt>", discovery),
+    path("services.<text:fmt>", services),
+    path("services/<text:code>.<text:fmt>", service_definition),
+    path("requests.<text:fmt>", requests),
+    path("requests/<text:request_id>.<text:fmt>", request_one),
+    path("tokens/<text:token>.<text:fmt>", token),
     re_path(r"^(?P<rest>.*)$", unknown),
 ]

@@ -15,6 +15,8 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 
+from danvan.core.text import clean_output
+
 from .errors import ApiError
 
 FORMATS = ("xml", "json")
@@ -42,11 +44,24 @@ class Doc:
 
 def render(doc: Doc, fmt: str) -> HttpResponse:
     fmt = fmt if fmt in FORMATS else "xml"
-    text = to_json(doc.body) if fmt == "json" else to_xml(doc.root, doc.body)
+    body = printable(doc.body)
+    text = to_json(body) if fmt == "json" else to_xml(doc.root, body)
     response = HttpResponse(text, status=doc.status, content_type=CONTENT_TYPES[fmt])
     for name, value in doc.headers.items():
         response[name] = value
     return response
+
+
+def printable(value: Any) -> Any:
+    """Every string of a body through `clean_output`: a letter stored before the edge cleaned
+    its text (a control character, a lone surrogate) cannot break the XML or the JSON."""
+    if isinstance(value, str):
+        return clean_output(value)
+    if isinstance(value, dict):
+        return {key: printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [printable(item) for item in value]
+    return value
 
 
 def error_doc(error: ApiError, status: int | None = None) -> Doc:

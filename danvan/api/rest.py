@@ -33,7 +33,7 @@ from danvan.places.queries import served_communes
 from . import staff
 from .access import key_from, require
 from .docs import SelfHostedSwagger
-from .errors import KINDS, ApiError
+from .errors import KINDS, TEXT_CODES, ApiError, input_code
 from .intake import letter_submit
 from .models import ApiKey, Scope
 from .public import public_text, submitter_names_of
@@ -48,6 +48,7 @@ from .schemas import (
     CasePageOut,
     ErrorOut,
     KindCode,
+    Line,
     StatusCode,
     TopicOut,
     TrackOut,
@@ -141,16 +142,20 @@ def _field_name(location: tuple[Any, ...]) -> str:
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, str] = {}
-    for problem in exc.errors:
+    kinds = [str(problem.get("type", "")) for problem in exc.errors]
+    for problem, kind in zip(exc.errors, kinds, strict=True):
         name = _field_name(tuple(problem.get("loc", ())))
-        kind = str(problem.get("type", ""))
-        text = PROBLEMS.get(kind)
-        if text is None:
-            text = (
-                _("The value has the wrong type.") if "type" in kind or "parsing" in kind else None
-            )
-        fields.setdefault(name, str(text or _("This value is not valid.")))
-    return error_response(request, ApiError("invalid_input", fields=fields))
+        fields.setdefault(name, _problem_text(kind, problem))
+    return error_response(request, ApiError(input_code(kinds), fields=fields))
+
+
+def _problem_text(kind: str, problem: dict[str, Any]) -> str:
+    if kind in TEXT_CODES:  # the refusal's own message (schemas.Text), with its position
+        return str(problem.get("msg", ""))
+    text = PROBLEMS.get(kind)
+    if text is None and ("type" in kind or "parsing" in kind):
+        text = _("The value has the wrong type.")
+    return str(text or _("This value is not valid."))
 
 
 @api.exception_handler(HttpError)
@@ -365,7 +370,7 @@ def _events(events: list[CaseEvent], *, staff_view: bool) -> list[dict[str, Any]
     openapi_extra=OPTIONAL_SECURITY,
     auth=OPTIONAL,
 )
-def case_track(request: HttpRequest, tracking_code: str) -> dict[str, Any]:
+def case_track(request: HttpRequest, tracking_code: Line) -> dict[str, Any]:
     found = case_tracked(tracking_code) if len(tracking_code) <= 20 else None
     if found is None:
         raise ApiError("not_found")
@@ -445,8 +450,8 @@ def staff_cases(
     request: HttpRequest,
     status: Query[StatusCode | None] = None,
     kind: Query[KindCode | None] = None,
-    topic: Query[str | None] = None,
-    after: Query[str | None] = None,
+    topic: Query[Line | None] = None,
+    after: Query[Line | None] = None,
     limit: int = Query(25, ge=1, le=staff.MAX_PAGE),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     key = staff_key(request, Scope.READ)

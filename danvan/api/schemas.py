@@ -1,11 +1,16 @@
 """The REST API's request and response shapes, as its OpenAPI document publishes them."""
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from danvan.cases.workflow import Kind, Status
+from danvan.core.forms import refusal_message
+from danvan.core.text import SCAN_MAX, TextRefused, clean_input
 
 KindCode = Literal["feedback", "petition", "complaint", "denunciation"]
 StatusCode = Literal[
@@ -36,6 +41,28 @@ ActionCode = Literal[
 ]
 if set(get_args(KindCode)) != set(Kind.values) or set(get_args(StatusCode)) != set(Status.values):
     raise ImportError("the API's kinds or statuses differ from the workflow's")
+
+
+def _cleaning(*, multiline: bool) -> Callable[[Any], Any]:
+    """`clean_input` before pydantic checks the type and the length, as the web forms do;
+    a refusal is a validation error whose type is the refusal's code."""
+
+    def clean(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value  # pydantic names the wrong type itself
+        if len(value) > SCAN_MAX:  # refused by its length, unread (every field holds less)
+            raise PydanticCustomError("string_too_long", "This text is too long.")
+        try:
+            return clean_input(value, multiline=multiline)
+        except TextRefused as error:
+            raise PydanticCustomError(error.code, refusal_message(error)) from error
+
+    return clean
+
+
+# Every text an input schema, a query or a path of the API takes is one of these two.
+Text = Annotated[str, BeforeValidator(_cleaning(multiline=True))]
+Line = Annotated[str, BeforeValidator(_cleaning(multiline=False))]
 
 
 class ErrorDetail(Schema):
@@ -70,22 +97,22 @@ class AgencyOut(Schema):
 class CaseIn(Schema):
     """A letter, with the fields of the Open311 POST (a topic is a "service")."""
 
-    service_code: str = Field(
+    service_code: Line = Field(
         min_length=1, max_length=40, description="A topic code from GET /topics."
     )
     kind: Literal["feedback", "petition", "complaint"] | None = Field(
         None, description="feedback (default), petition or complaint; denunciations: in person."
     )
-    description: str = Field(min_length=1, max_length=10_000)
-    title: str | None = Field(None, max_length=200)
-    unit_code: str | None = Field(None, max_length=5, description="A commune code (GET /units).")
+    description: Text = Field(min_length=1, max_length=10_000)
+    title: Line | None = Field(None, max_length=200)
+    unit_code: Line | None = Field(None, max_length=5, description="A commune code (GET /units).")
     lat: float | None = Field(None, ge=-90, le=90)
     long: float | None = Field(None, ge=-180, le=180)
-    address_string: str | None = Field(None, max_length=250)
-    name: str | None = Field(None, max_length=150)
-    phone: str | None = Field(None, max_length=20)
-    email: str | None = Field(None, max_length=254)
-    media_url: str | None = Field(None, max_length=500)
+    address_string: Line | None = Field(None, max_length=250)
+    name: Line | None = Field(None, max_length=150)
+    phone: Line | None = Field(None, max_length=20)
+    email: Line | None = Field(None, max_length=254)
+    media_url: Line | None = Field(None, max_length=500)
 
 
 class CaseCreatedOut(Schema):
@@ -170,10 +197,10 @@ class CaseDetailOut(CaseItemOut):
 class ActionIn(Schema):
     """What an action needs; fields an action does not use are ignored."""
 
-    note: str | None = Field(None, max_length=10_000)
-    answer: str | None = Field(None, max_length=20_000, description="resolve: the answer.")
-    reason: str | None = Field(None, max_length=20, description="decline: a decline reason.")
-    agency_code: str | None = Field(None, max_length=40, description="forward: the agency.")
-    variant: str | None = Field(None, max_length=30, description="accept/extend: complexity.")
+    note: Text | None = Field(None, max_length=10_000)
+    answer: Text | None = Field(None, max_length=20_000, description="resolve: the answer.")
+    reason: Line | None = Field(None, max_length=20, description="decline: a decline reason.")
+    agency_code: Line | None = Field(None, max_length=40, description="forward: the agency.")
+    variant: Line | None = Field(None, max_length=30, description="accept/extend: complexity.")
     kind: KindCode | None = Field(None, description="classify: the kind.")
-    topic_code: str | None = Field(None, max_length=40, description="classify: the topic.")
+    topic_code: Line | None = Field(None, max_length=40, description="classify: the topic.")

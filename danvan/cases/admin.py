@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from danvan.accounts.admin_site import is_auditor
 from danvan.core.admin_readonly import ReadOnlyAdmin
+from danvan.core.forms import TextModelForm
 
 from .models import (
     HandlingDelegation,
@@ -24,6 +25,7 @@ from .models import (
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin[Topic]):
+    form = TextModelForm
     list_display = ["name", "code", "parent", "is_public", "is_active", "position"]
     list_filter = ["is_public", "is_active", "parent"]
     search_fields = ["name", "code"]
@@ -32,6 +34,7 @@ class TopicAdmin(admin.ModelAdmin[Topic]):
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
+    form = TextModelForm
     list_display = ["topic", "unit", "kind", "agency"]
     list_filter = ["topic", "kind"]
     autocomplete_fields = ["unit", "agency"]
@@ -40,6 +43,7 @@ class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
 
 @admin.register(KeywordRule)
 class KeywordRuleAdmin(admin.ModelAdmin[KeywordRule]):
+    form = TextModelForm
     list_display = ["__str__", "topic", "kind"]
     list_filter = ["kind", "topic"]
 
@@ -60,6 +64,7 @@ class SuggestionModelAdmin(ReadOnlyAdmin[SuggestionModel]):
 
 @admin.register(SuggestionSettings)
 class SuggestionSettingsAdmin(admin.ModelAdmin[SuggestionSettings]):
+    form = TextModelForm
     list_display = ["__str__", "threshold", "auto_route", "min_examples"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

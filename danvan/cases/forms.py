@@ -13,6 +13,7 @@ from danvan.accounts.models import User
 from danvan.accounts.phone import normalize_phone
 from danvan.accounts.queries import agency_members
 from danvan.accounts.roles import Role
+from danvan.core.forms import TextForm
 from danvan.places.models import Agency, Unit
 from danvan.places.queries import served_communes
 
@@ -58,7 +59,7 @@ class FormTokenField(forms.CharField):
         super().__init__(**kwargs)
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(TextForm):
     kind = forms.ChoiceField(
         label=_("What kind of letter is it?"), choices=Kind.choices, widget=forms.RadioSelect
     )
@@ -194,7 +195,7 @@ class IntakeForm(SubmitForm):
         return received
 
 
-class ImportForm(forms.Form):
+class ImportForm(TextForm):
     file = forms.FileField(
         label=_("Spreadsheet of letters (CSV or XLSX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
@@ -206,7 +207,7 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(label=_("Only check the file, import nothing"), required=False)
 
 
-class AssignForm(forms.Form):
+class AssignForm(TextForm):
     assignee = forms.ModelChoiceField(label=_("Officer"), queryset=User.objects.none())
 
     def __init__(
@@ -225,7 +226,7 @@ class AssignForm(forms.Form):
         )
 
 
-class SplitForm(forms.Form):
+class SplitForm(TextForm):
     """One more case cut out of a letter with several contents."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
@@ -240,31 +241,31 @@ class SplitForm(forms.Form):
     )
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(TextForm):
     reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices)
     note = forms.CharField(
         label=_("Explanation to the citizen"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ForwardForm(forms.Form):
+class ForwardForm(TextForm):
     agency = forms.ModelChoiceField(
         label=_("Competent agency"), queryset=Agency.objects.filter(is_active=True)
     )
     note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class NoteForm(forms.Form):
+class NoteForm(TextForm):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 
-class RequiredNoteForm(forms.Form):
+class RequiredNoteForm(TextForm):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(TextForm):
     variant = forms.ChoiceField(
         label=_("Complexity"),
         required=False,
@@ -279,13 +280,13 @@ class ExtendForm(forms.Form):
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(TextForm):
     answer = forms.CharField(
         label=_("Answer to the citizen"), widget=forms.Textarea(attrs={"rows": 6})
     )
 
 
-class ClassifyForm(forms.Form):
+class ClassifyForm(TextForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     topic = forms.ModelChoiceField(
         label=_("Topic"), queryset=Topic.objects.filter(is_active=True), required=False
@@ -293,7 +294,7 @@ class ClassifyForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False)
 
 
-class RateForm(forms.Form):
+class RateForm(TextForm):
     rating = forms.TypedChoiceField(
         label=_("How satisfied are you with the answer?"),
         coerce=int,
@@ -308,5 +309,5 @@ class RateForm(forms.Form):
     )
 
 
-class TrackForm(forms.Form):
+class TrackForm(TextForm):
     code = forms.CharField(label=_("Tracking code"), max_length=20)

@@ -56,7 +56,8 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import User
 from danvan.accounts.phone import normalize_phone
-from danvan.core.text import fold
+from danvan.core.forms import refusal_text
+from danvan.core.text import TextRefused, clean_input, fold, is_number
 from danvan.places.models import Unit
 from danvan.places.queries import communes_of, successors_in_force
 from danvan.rulebook.store import current_rulebook
@@ -394,13 +395,23 @@ class _Row:
         index = self._sheet.columns.get(name)
         cell = self._cells[index] if index is not None and index < len(self._cells) else ""
         try:
-            return parse(cell)
+            return parse(_cleaned(cell))
         except _Invalid as error:
             self.error(name, error.message)
             return default
 
     def error(self, name: str, message: Message) -> None:
         self.errors.append(RowError(self.number, self._sheet.headers.get(name, ""), message))
+
+
+def _cleaned(cell: Cell) -> Cell:
+    """The cell's text as every edge cleans it; a control character is this row's error."""
+    if not isinstance(cell, str):
+        return cell
+    try:
+        return clean_input(cell)
+    except TextRefused as error:
+        raise _Invalid(refusal_text(error)) from error
 
 
 def _rows_validate(sheet: _Sheet, context: "_Context", errors: list[RowError]) -> list[ImportRow]:
@@ -512,7 +523,7 @@ def _signers(cell: Cell) -> int:
     text = _line(cell)
     if not text:
         return 1
-    if not text.isdigit() or not 1 <= int(text) <= 32767:
+    if not is_number(text) or not 1 <= int(text) <= 32767:
         raise _Invalid(_("Write the number of signers as a whole number, 1 or more."))
     return int(text)
 
@@ -526,7 +537,7 @@ def _date(cell: Cell) -> date:
     if isinstance(cell, date):
         return cell
     text = cell.strip()
-    if text.isdigit() and len(text) == 5:  # a date cell saved as its Excel serial number
+    if is_number(text) and len(text) == 5:  # a date cell saved as its Excel serial number
         return _EXCEL_EPOCH + timedelta(days=int(text))
     try:
         if match := _DMY.fullmatch(text):
@@ -614,7 +625,7 @@ class _Communes:
         text = _line(cell)
         if not text:
             raise _Invalid(_("Write the commune or ward."))
-        found = self._by_code(text.zfill(5)) if text.isdigit() else self._by_name(text)
+        found = self._by_code(text.zfill(5)) if is_number(text) else self._by_name(text)
         units = {unit.pk: unit for _, unit in found}
         if len(units) == 1:
             return next(iter(units.values()))

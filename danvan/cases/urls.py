@@ -6,9 +6,9 @@ app_name = "cases"
 urlpatterns = [
     path("gui-don/", views.submit, name="submit"),
     path("tra-cuu/", views.track, name="track"),
-    path("tra-cuu/<str:code>/", views.track_detail, name="track-detail"),
+    path("tra-cuu/<text:code>/", views.track_detail, name="track-detail"),
     path("don-cua-toi/", views.my_cases, name="mine"),
-    path("tra-cuu/<str:code>/tep/<int:file_id>/", views_staff.public_file, name="public-file"),
+    path("tra-cuu/<text:code>/tep/<int:file_id>/", views_staff.public_file, name="public-file"),
     path("staff/cases/", views.queue, name="queue"),
     path("staff/retention/", views_retention.retention, name="retention"),
     path("staff/delegations/", views_delegations.delegations, name="delegations"),
@@ -32,5 +32,5 @@ urlpatterns = [
         {"merge": True},
         name="merge",
     ),
-    path("staff/cases/<int:pk>/<str:action>/", views.act, name="act"),
+    path("staff/cases/<int:pk>/<text:action>/", views.act, name="act"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from danvan.accounts.access import agency_ids_of, can_open_staff_home
 from danvan.core.storage import ACTION_MESSAGE, StorageUnavailable
+from danvan.core.text import parse_id
 from danvan.language.highlight import highlight, snippet
 
 from . import forms, identity, services
@@ -93,10 +94,6 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/my_cases.html", {"cases": cases})
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @require_GET
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
@@ -107,9 +104,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         text=g.get("q", "").strip()[:200],
         kind=g.get("kind", "") if g.get("kind") in Kind.values else "",
         status=g.get("status", "") if g.get("status") in Status.values else "",
-        topic=_int(g.get("topic")),
-        unit=_int(g.get("unit")),
-        due_within=_int(g.get("due")),
+        topic=parse_id(g.get("topic")),
+        unit=parse_id(g.get("unit")),
+        due_within=parse_id(g.get("due")),
         overdue=g.get("overdue") == "1",
         mine=g.get("mine") == "1",
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from danvan.accounts.models import User
+from danvan.core.forms import TextForm
 
 from .access import retention_agency_ids
 from .models import Case
@@ -22,7 +23,7 @@ from .retention import RetentionRefused, cases_decide, retention_due
 KEEP, DESTROY = "keep", "destroy"
 
 
-class RetentionDecisionForm(forms.Form):
+class RetentionDecisionForm(TextForm):
     cases = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Letters"),
         queryset=Case.objects.none(),

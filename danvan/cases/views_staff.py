@@ -18,6 +18,7 @@ from danvan.accounts.access import agency_ids_of
 from danvan.accounts.models import User
 from danvan.core.clients import client_address
 from danvan.core.downloads import file_response
+from danvan.core.text import parse_id
 from danvan.language import similarity
 
 from . import duplicates, forms, services
@@ -238,7 +239,7 @@ def link(request: HttpRequest, pk: int, other: int, merge: bool = False) -> Http
 @login_required
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     """Assign the ticked letters of the queue to one officer of their agency."""
-    ids = [int(v) for v in request.POST.getlist("case") if v.isdigit()][:100]
+    ids = [pk for v in request.POST.getlist("case") if (pk := parse_id(v)) is not None][:100]
     cases = list(
         visible_cases(request.user).filter(
             pk__in=ids, agency_id__in=agency_ids_of(request.user, roles=ACTING_ROLES)

@@ -5,9 +5,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from .forms import TextModelForm
+
 
 class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
     """No add, change or delete for anyone, superusers included."""
+
+    form = TextModelForm
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -12,7 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from django import forms
 from django.conf import settings
+from django.urls import get_resolver
 from django_otp.oath import hotp
 
 CHROMIUM = "/usr/bin/chromium"
@@ -143,3 +145,18 @@ def serious_accessibility_violations(page: Any) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def served_form_classes() -> set[type[forms.BaseForm]]:
+    """The project's form classes that the URL conf reaches (its views import them)."""
+    pending: list[Any] = list(get_resolver().url_patterns)
+    while pending:  # resolving every include imports every view module
+        pending.extend(getattr(pending.pop(), "url_patterns", []))
+    found: set[type[forms.BaseForm]] = set()
+    classes: list[type[forms.BaseForm]] = [forms.BaseForm]
+    while classes:
+        cls = classes.pop()
+        classes.extend(cls.__subclasses__())
+        if cls.__module__.startswith("danvan.") and ".tests" not in cls.__module__:
+            found.add(cls)
+    return found

@@ -16,6 +16,7 @@ from danvan.cases.access import visible_cases
 from danvan.cases.forms import MultipleFileField
 from danvan.cases.models import Case
 from danvan.cases.workflow import Kind
+from danvan.core.forms import TextForm
 from danvan.places.models import Agency
 
 from .models import Dialogue, Question
@@ -32,7 +33,7 @@ def _officials(agency_ids: list[int]) -> QuerySet[User]:
     return users.distinct().order_by("full_name")
 
 
-class DialogueForm(forms.Form):
+class DialogueForm(TextForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     organiser = forms.ModelChoiceField(label=_("Organising agency"), queryset=Agency.objects.none())
     chair = forms.ModelChoiceField(label=_("Chair"), queryset=User.objects.none())
@@ -86,7 +87,7 @@ class DialogueForm(forms.Form):
         return data
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(TextForm):
     text = forms.CharField(
         label=_("Your question"),
         max_length=QUESTION_MAX,
@@ -105,7 +106,7 @@ class QuestionForm(forms.Form):
         return text
 
 
-class HideForm(forms.Form):
+class HideForm(TextForm):
     reason = forms.CharField(
         label=_("Reason (abuse only)"),
         max_length=300,
@@ -113,7 +114,7 @@ class HideForm(forms.Form):
     )
 
 
-class GroupForm(forms.Form):
+class GroupForm(TextForm):
     title = forms.CharField(label=_("Group title"), max_length=200)
     questions = forms.ModelMultipleChoiceField(
         label=_("Questions"), queryset=Question.objects.none(), widget=forms.MultipleHiddenInput
@@ -124,7 +125,7 @@ class GroupForm(forms.Form):
         self.fields["questions"].queryset = dialogue.questions.all()  # type: ignore[attr-defined]
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(TextForm):
     question = forms.ModelChoiceField(
         label=_("Question answered"),
         queryset=Question.objects.none(),
@@ -213,7 +214,7 @@ def _complaint(user: AnyUser, code: str) -> Case | None:
     return visible_cases(user).filter(tracking_code=code, kind=Kind.COMPLAINT).first()
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(TextForm):
     text = forms.CharField(
         label=_("Progress"),
         widget=forms.Textarea(attrs={"rows": 4}),

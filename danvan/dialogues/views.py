@@ -16,6 +16,7 @@ from danvan.accounts.models import User
 from danvan.cases.uploads import CleanFile, form_files
 from danvan.core.clients import client_address
 from danvan.core.downloads import file_response
+from danvan.core.forms import field_error
 from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
 
 from . import forms, queries, services
@@ -217,7 +218,8 @@ def staff_hide(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
     question = get_object_or_404(Question, pk=question_id, dialogue=dialogue)
     form = forms.HideForm(request.POST)
     if not form.is_valid():
-        return _render_staff(request, dialogue, status=422, error=services.MESSAGES["no_reason"])
+        error = field_error(form, "reason") or services.MESSAGES["no_reason"]
+        return _render_staff(request, dialogue, status=422, error=error)
     services.question_hide(question=question, by=_official(request), **form.cleaned_data)
     messages.success(request, _("Saved."))
     return redirect("dialogues:staff-detail", pk=dialogue.pk)
@@ -229,7 +231,8 @@ def staff_group(request: HttpRequest, pk: int) -> HttpResponse:
     dialogue = get_dialogue_for_organiser(request.user, pk)
     form = forms.GroupForm(request.POST, dialogue=dialogue)
     if not form.is_valid():
-        return _render_staff(request, dialogue, status=422, error=_("Check the group."))
+        error = field_error(form, "title") or _("Check the group.")
+        return _render_staff(request, dialogue, status=422, error=error)
     try:
         services.question_group_create(
             dialogue=dialogue, by=_official(request), **form.cleaned_data

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.downloads import DOCX, file_response
+from danvan.core.forms import TextModelForm
 
 from .filling import DocumentKind, default_template
 from .models import DocumentTemplate
@@ -16,6 +17,7 @@ from .models import DocumentTemplate
 
 @admin.register(DocumentTemplate)
 class DocumentTemplateAdmin(admin.ModelAdmin[DocumentTemplate]):
+    form = TextModelForm
     list_display = ["kind", "is_active", "note", "uploaded_at", "uploaded_by"]
     list_filter = ["is_active"]
     fields = ["kind", "file", "is_active", "note", "uploaded_at", "uploaded_by", "defaults"]
@@ -44,7 +46,7 @@ class DocumentTemplateAdmin(admin.ModelAdmin[DocumentTemplate]):
 
     def get_urls(self) -> list[URLPattern]:
         default = path(
-            "default/<str:kind>/",
+            "default/<text:kind>/",
             self.admin_site.admin_view(self.default_view),
             name="documents_documenttemplate_default",
         )

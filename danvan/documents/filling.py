@@ -4,7 +4,6 @@ Kept apart from `models` and `services` so that the model can check an uploaded 
 with the same code that fills it, without importing the services.
 """
 
-import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from io import BytesIO
@@ -16,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+
+from danvan.core.text import clean_output
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "templates_docx"
 
@@ -79,10 +80,6 @@ SAMPLE: dict[str, object] = {
     "signer_name": "Phạm Thị Dung",
 }
 
-# XML 1.0 allows tab, line feed and carriage return among the control characters, and no
-# surrogates or U+FFFE/U+FFFF; anything else makes Word refuse the whole file.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
 
 class MissingField(LookupError):
     """The context lacks a field the document needs: better no document than one with holes."""
@@ -133,8 +130,10 @@ def clean(value: object) -> object:
     formatting, so a multi-line answer keeps its lines and each line its indent.
     """
     if isinstance(value, str):
-        text = _XML_INVALID.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
-        return text.strip().replace("\n", "\a")
+        # A control character makes Word refuse the whole file; a bidi override would
+        # turn a name around in a state document. Text stored before the edge cleaned it
+        # may still hold either.
+        return clean_output(value).strip().replace("\n", "\a")
     if isinstance(value, datetime):
         return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%d/%m/%Y}"
     if isinstance(value, date):

@@ -1,9 +1,12 @@
 from django.contrib import admin
 
+from danvan.core.forms import TextModelForm
+
 from .models import Agency, Unit, UnitSuccession
 
 
 class SuccessionInline(admin.TabularInline[UnitSuccession, Unit]):
+    form = TextModelForm
     model = UnitSuccession
     fk_name = "predecessor"
     extra = 0
@@ -12,6 +15,7 @@ class SuccessionInline(admin.TabularInline[UnitSuccession, Unit]):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin[Unit]):
+    form = TextModelForm
     list_display = ["name", "code", "level", "kind", "parent", "valid_from", "valid_until"]
     list_filter = ["level", "kind", "valid_until"]
     search_fields = ["name", "code", "folded_name"]
@@ -22,6 +26,7 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin[Agency]):
+    form = TextModelForm
     list_display = ["name", "type", "home_unit", "parent", "is_active"]
     list_filter = ["type", "is_active"]
     search_fields = ["name", "short_name", "code"]

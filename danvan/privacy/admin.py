@@ -4,12 +4,16 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
 
+from danvan.core.forms import TextModelForm
+
 from .models import DataRequest
 
 
 @admin.register(DataRequest)
 class DataRequestAdmin(admin.ModelAdmin[DataRequest]):
     """The administrator answers; the first answer is due by `first_response_due` (PDP-1)."""
+
+    form = TextModelForm
 
     list_display = ["received_at", "user", "kind", "first_response_due", "state", "responded_at"]
     list_filter = ["state", "kind", ("first_response_due", admin.DateFieldListFilter)]

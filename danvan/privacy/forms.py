@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.forms import TextForm
+
 from .models import DataRequest
 
 
-class DataRequestForm(forms.Form):
+class DataRequestForm(TextForm):
     kind = forms.ChoiceField(
         label=_("What do you ask for?"),
         choices=DataRequest.Kind.choices,

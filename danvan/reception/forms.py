@@ -19,6 +19,7 @@ from danvan.cases.forms import FormTokenField
 from danvan.cases.models import Case
 from danvan.cases.queries import case_by_tracking_code
 from danvan.cases.workflow import Kind
+from danvan.core.forms import TextForm
 from danvan.places.models import Agency, Unit
 from danvan.places.queries import served_communes
 
@@ -31,7 +32,7 @@ SESSION_DAYS_BACK = 7
 WEEKDAYS = list(WEEKDAY_NAMES.items())
 
 
-class EntryForm(forms.Form):
+class EntryForm(TextForm):
     """One row of the logbook (Form 03 of TT 04/2021), an accepted matter or a refusal."""
 
     form_token = FormTokenField()
@@ -156,7 +157,7 @@ class EntryForm(forms.Form):
             self.add_error("unit", _("Choose the commune or ward the matter concerns."))
 
 
-class BookingForm(forms.Form):
+class BookingForm(TextForm):
     name = forms.CharField(label=_("Full name"), max_length=150,
                            error_messages={"required": _("Please enter your full name.")})  # fmt: skip
     phone = forms.CharField(
@@ -174,7 +175,7 @@ class BookingForm(forms.Form):
         return normalize_phone(self.cleaned_data["phone"])
 
 
-class SessionStatusForm(forms.Form):
+class SessionStatusForm(TextForm):
     status = forms.ChoiceField(choices=[("held", _("Held")), ("cancelled", _("Cancelled"))])
     conclusion = forms.CharField(label=_("Conclusions"), required=False, widget=forms.Textarea)
 
@@ -185,7 +186,7 @@ def _not_past(day: date) -> date:
     return day
 
 
-class _AgencyForm(forms.Form):
+class _AgencyForm(TextForm):
     """A form about one of the agencies the officer keeps the reception of."""
 
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())

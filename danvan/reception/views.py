@@ -22,6 +22,7 @@ from danvan.cases.idempotency import IdempotencyKeyReused
 from danvan.cases.letter_form import posted, reused_for, token_new
 from danvan.cases.models import Case
 from danvan.core.downloads import file_response
+from danvan.core.forms import field_error
 
 from . import documents, forms, queries, services
 from .access import compliance_scope, get_session_for_user, require_logbook
@@ -86,7 +87,8 @@ def session_status(request: HttpRequest, pk: int) -> HttpResponse:
         except ReceptionError as error:
             messages.error(request, str(error))
     else:
-        messages.error(request, _("Choose whether the session was held or cancelled."))
+        problem = field_error(form, "conclusion")
+        messages.error(request, problem or _("Choose whether the session was held or cancelled."))
     return redirect(f"{reverse('reception:today')}?day={session.held_on.isoformat()}")
 
 

@@ -3,18 +3,21 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.forms import TextModelForm
+
 from .models import CalendarDay, RuleSetting
 from .store import configurable_codes
 
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
+    form = TextModelForm
     list_display = ["day", "is_working_day", "reason"]
     list_filter = ["is_working_day"]
     date_hierarchy = "day"
 
 
-class RuleSettingForm(forms.ModelForm[RuleSetting]):
+class RuleSettingForm(TextModelForm):
     class Meta:
         model = RuleSetting
         fields = ["code", "days", "day_type", "roll_forward", "basis"]

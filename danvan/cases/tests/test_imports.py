@@ -266,6 +266,19 @@ BAD_ROWS = [
     pytest.param(
         {"reference": "01/2026"}, "Số hiệu", "This letter repeats row 2.", id="same-reference"
     ),
+    pytest.param(
+        {"content": "Đèn\x01 hỏng"},
+        "Nội dung",
+        "The text contains an invisible control character (U+0001, character 4) that cannot"
+        " be typed on purpose. Delete it and send again.",
+        id="control-character",
+    ),
+    pytest.param(
+        {"signers": "²"},
+        "Số người",
+        "Write the number of signers as a whole number, 1 or more.",
+        id="superscript-digit",
+    ),
 ]
 
 
@@ -276,6 +289,13 @@ def test_a_bad_row_gets_a_clear_message_and_nothing_of_the_file_is_stored(
     report = run(csv_file([row(), row(**{"reference": "02/2026", **changes})]))
     assert messages(report) == [(3, column, message)]
     assert (report.created, Case.objects.count(), CaseEvent.objects.count()) == (0, 0, 0)
+
+
+def test_invisible_formatting_in_a_cell_is_not_imported(run):
+    report = run(csv_file([row(name="Nguyễn\u202e Thị\u200b Hoa", subject="Đèn\ufeff hỏng")]))
+    assert (report.created, report.errors) == (1, [])
+    case = Case.objects.get()
+    assert (case.submitter_name, case.title) == ("Nguyễn Thị Hoa", "Đèn hỏng")
 
 
 def test_an_unknown_topic_lists_the_topic_codes(run):
