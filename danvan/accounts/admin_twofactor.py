@@ -21,6 +21,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from danvan.core.forms import TextModelForm
+
 from . import enrolment
 from .models import EnrolmentCode, User
 
@@ -50,6 +52,7 @@ def issue_codes(
 
 @admin.register(EnrolmentCode)
 class EnrolmentCodeAdmin(admin.ModelAdmin[EnrolmentCode]):
+    form = TextModelForm
     list_display = ["user", "issued_by", "issued_at", "expires_at", "state_label"]
     list_filter = ["issued_at", "expires_at"]
     search_fields = ["user__full_name", "user__email", "user__phone"]

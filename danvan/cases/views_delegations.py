@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from danvan.accounts.models import User
 from danvan.accounts.queries import agency_members
+from danvan.core.forms import TextForm
 from danvan.places.models import Agency
 
 from .access import retention_agency_ids
@@ -40,7 +41,7 @@ REFUSALS = {
 }
 
 
-class DelegationForm(forms.Form):
+class DelegationForm(TextForm):
     agency = forms.ModelChoiceField(label=gettext_lazy("Agency"), queryset=Agency.objects.none())
     delegate = forms.ModelChoiceField(
         label=gettext_lazy("Delegated officer"), queryset=User.objects.none()
