@@ -27,8 +27,9 @@ Letters merged into another are never counted (the letter they joined is). A let
 for the agency that holds it (`Case.agency`): forwarding a letter leaves it with the agency
 that forwarded it, where the forwarding is its answer.
 
-The scan reads the whole table once (SQLite: `NOT INDEXED`, as walking an index in agency
-order and fetching each row costs twice a sequential read); see bench/evaluation.py.
+The pass reads one index that holds every column it needs (`case_period_stats`, added for
+this: the letters' rows carry their text, and reading them made a year at 1,000,000 letters
+take 3.2 s instead of 1.1 s on SQLite); see bench/evaluation.py.
 """
 
 from collections.abc import Collection, Iterable
@@ -38,9 +39,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
-from .models import CaseEvent
+from .models import Case, CaseEvent
 from .workflow import OPEN, Action, Kind, Status
 
 ONE_DAY = timedelta(days=1)
@@ -94,11 +96,16 @@ def letter_stats(
     """The figures of each agency (all when `agency_ids` is None) for start..end."""
     window = Window(start, end)
     stats: dict[int, LetterStats] = {}
-    for row in _rows(_main_sql(window, agency_ids), _main_params(window)):
-        stats[row[0]] = LetterStats(*(int(value or 0) for value in row[1:]))
-    if window.over:
-        for agency_id, count in _overdue_at(window, agency_ids).items():
-            stats.setdefault(agency_id, LetterStats()).overdue_open = count
+    for row in _rows(_main_sql(agency_ids), _params(window)):
+        received, on_time, decided, rated, rating_sum, c_on_time, c_decided = map(int, row[1:])
+        stats[row[0]] = LetterStats(
+            received=received, on_time=on_time, late=decided - on_time, rated=rated,
+            rating_sum=rating_sum, complaints_on_time=c_on_time,
+            complaints_late=c_decided - c_on_time,
+        )  # fmt: skip
+    overdue = _overdue_at(window, agency_ids) if window.over else _overdue_now(window, agency_ids)
+    for agency_id, count in overdue.items():
+        stats.setdefault(agency_id, LetterStats()).overdue_open = count
     return stats
 
 
@@ -118,74 +125,83 @@ def _by_day_end(moment: str, day: str) -> str:
 def _day_end_utc() -> str:
     offset = timezone.now().astimezone(timezone.get_default_timezone()).utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset else 0
-    if not 0 <= minutes < 24 * 60:
-        raise NotImplementedError("letter statistics on SQLite need a zone east of UTC")
+    if not 0 < minutes < 24 * 60:
+        raise NotImplementedError("letter figures on SQLite need a zone east of UTC")
     left = 24 * 60 - minutes
-    return f"{left // 60:02d}:{left % 60:02d}:00" if minutes else "24:00:00"
+    return f"{left // 60:02d}:{left % 60:02d}:00"
 
 
 def _table() -> str:
-    return "cases_case c" + (" NOT INDEXED" if connection.vendor == "sqlite" else "")
+    # SQLite: read the narrow index that holds every column used (migration 0014), never the
+    # rows, which carry each letter's text (a year at 1,000,000 letters: 1.1 s instead of 3.2).
+    return "cases_case c" + (" INDEXED BY case_period_stats" if connection.vendor == "sqlite" else "")
 
 
 def _in(values: Iterable[str]) -> str:
     return ", ".join(f"'{value}'" for value in sorted(values))
 
 
+ENDED = _in([Status.FORWARDED, Status.GUIDED, Status.CLOSED])
+PASSED_ON = _in([Action.FORWARD, Action.GUIDE])
 # When the letter got its answer: the answer or decision, the decline (archiving) notice, or
 # the forwarding or guidance, which only the events date.
-ANSWER_AT = f"""COALESCE(c.resolved_at, c.archived_at,
-  CASE WHEN c.status IN ({_in([Status.FORWARDED, Status.GUIDED, Status.CLOSED])}) THEN
-    (SELECT MIN(e.at) FROM cases_caseevent e WHERE e.case_id = c.id
-     AND e.action IN ({_in([Action.FORWARD, Action.GUIDE])})) END)"""  # noqa: S608 (constants)
+ANSWER_AT = f"""COALESCE(c.resolved_at, c.archived_at, CASE WHEN c.status IN ({ENDED}) THEN
+  (SELECT MIN(e.at) FROM cases_caseevent e WHERE e.case_id = c.id AND e.action IN ({PASSED_ON}))
+  END)"""  # noqa: S608 (constants only)
 
 
-def _letters_sql(columns: str, agency_ids: Collection[int] | None) -> str:
+def _letters_sql(columns: str, agency_ids: Collection[int] | None, until: str = "t1") -> str:
     agencies = ""
     if agency_ids is not None:  # integers, written out: an IN list cannot be one parameter
         agencies = f" AND c.agency_id IN ({', '.join(str(int(pk)) for pk in agency_ids) or '0'})"
     return (
         f"SELECT {columns} FROM {_table()}"  # noqa: S608 (constants only)
-        f" WHERE c.merged_into_id IS NULL AND c.received_at < %(t1)s{agencies}"
+        f" WHERE c.merged_into_id IS NULL AND c.received_at < %({until})s{agencies}"
     )
 
 
-def _main_sql(window: Window, agency_ids: Collection[int] | None) -> str:
+def _when(test: str, then: str = "1") -> str:
+    return f"SUM(CASE WHEN {test} THEN {then} ELSE 0 END)"
+
+
+def _within(test: str, cohort: str) -> str:
+    """Counted among `cohort` rows; the inner test (events looked up) only for those."""
+    return f"SUM(CASE WHEN {cohort} THEN CASE WHEN {test} THEN 1 ELSE 0 END ELSE 0 END)"
+
+
+def _main_sql(agency_ids: Collection[int] | None) -> str:
     inner = _letters_sql(
-        "c.agency_id, c.status, c.kind, c.received_at, c.rating, c.due_on, c.process_due,"
-        " c.accepted_at, COALESCE(c.resolve_due, c.process_due) AS deadline,"
+        "c.agency_id, c.status, c.kind, c.received_at, c.rating, c.process_due, c.accepted_at,"
+        " c.resolved_at, COALESCE(c.resolve_due, c.process_due) AS deadline,"
         f" {ANSWER_AT} AS answer_at",
         agency_ids,
     )
     due = "deadline BETWEEN %(start)s AND %(end)s"
-    in_time = _by_day_end("answer_at", "deadline")
-    complaint = (
-        f"kind = '{Kind.COMPLAINT}' AND process_due BETWEEN %(start)s AND %(end)s"
-        f" AND (accepted_at IS NOT NULL OR status IN ({_in(OPEN)}))"
-    )
-    accepted_in_time = _by_day_end("accepted_at", "process_due")
-    rated = "answer_at >= %(t0)s AND answer_at < %(t1)s AND rating IS NOT NULL"
-    tests = [
-        "received_at >= %(t0)s",
-        f"{due} AND answer_at IS NOT NULL AND {in_time}",
-        f"{due} AND (answer_at IS NOT NULL AND NOT ({in_time}) OR answer_at IS NULL"
-        f" AND deadline < %(as_of_day)s AND status <> '{Status.INFO_REQUESTED}')",
-        rated,
-        f"{complaint} AND accepted_at IS NOT NULL AND {accepted_in_time}",
-        f"{complaint} AND (accepted_at IS NOT NULL AND NOT ({accepted_in_time})"
-        " OR accepted_at IS NULL AND process_due < %(as_of_day)s)",
-        "1 = 0" if window.over else f"status IN ({_in(RUNNING)}) AND due_on < %(as_of_day)s",
+    complaint = f"kind = '{Kind.COMPLAINT}' AND process_due BETWEEN %(start)s AND %(end)s"
+    rated = "resolved_at >= %(t0)s AND resolved_at < %(t1)s AND rating IS NOT NULL"
+    sums = [
+        _when("received_at >= %(t0)s"),
+        _within(f"answer_at IS NOT NULL AND {_by_day_end('answer_at', 'deadline')}", due),
+        # Decided: answered, or its deadline passed while the clock ran.
+        _within("answer_at IS NOT NULL OR deadline < %(as_of_day)s"
+                f" AND status <> '{Status.INFO_REQUESTED}'", due),  # fmt: skip
+        _when(rated),
+        _when(rated, "rating"),
+        _within(f"accepted_at IS NOT NULL AND {_by_day_end('accepted_at', 'process_due')}",
+                complaint),  # fmt: skip
+        # Decided: accepted, or still waiting for acceptance when its deadline passed.
+        _within(f"accepted_at IS NOT NULL OR status IN ({_in(OPEN)})"
+                " AND process_due < %(as_of_day)s", complaint),  # fmt: skip
     ]
-    sums = [f"SUM(CASE WHEN {test} THEN 1 ELSE 0 END)" for test in tests]
-    sums.insert(4, f"SUM(CASE WHEN {rated} THEN rating ELSE 0 END)")
     return f"SELECT agency_id, {', '.join(sums)} FROM ({inner}) AS letters GROUP BY agency_id"  # noqa: S608
 
 
-def _main_params(window: Window) -> dict[str, Any]:
+def _params(window: Window) -> dict[str, Any]:
     ops = connection.ops
     return {
         "t0": ops.adapt_datetimefield_value(window.t0),
         "t1": ops.adapt_datetimefield_value(window.t1),
+        "as_of": ops.adapt_datetimefield_value(window.as_of),
         "start": ops.adapt_datefield_value(window.start),
         "end": ops.adapt_datefield_value(window.end),
         "as_of_day": ops.adapt_datefield_value(window.as_of_day),
@@ -196,6 +212,17 @@ def _rows(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
+
+
+def _overdue_now(window: Window, agency_ids: Collection[int] | None) -> dict[int, int]:
+    """Open letters whose running deadline is before today, as the deadline sweep sees
+    them (its index): waiting for the citizen's information stops the clock."""
+    # A merged letter is closed: no filter on merged_into, so the queue's index answers alone.
+    late = Case.objects.filter(status__in=RUNNING, due_on__lt=window.as_of_day)
+    if agency_ids is not None:
+        late = late.filter(agency_id__in=list(agency_ids))
+    rows = late.values("agency_id").annotate(n=Count("id")).values_list("agency_id", "n")
+    return dict(rows)
 
 
 # Overdue at the end of a past period -----------------------------------------------------
@@ -215,9 +242,11 @@ class _Open:
 def _overdue_at(window: Window, agency_ids: Collection[int] | None) -> dict[int, int]:
     """Letters open at the period's end whose deadline then had passed, per agency."""
     letters = _open_at(window, agency_ids)
-    dues = _dues_at(window.as_of, [letter.pk for letter in letters if letter.accepted])
-    counts: dict[int, int] = {}
     day = window.as_of_day
+    # A deadline only ever moves later: one already passed needs no look at the history.
+    moved = [x.pk for x in letters if x.accepted and x.resolve_due and x.resolve_due >= day]
+    dues = _dues_at(window.as_of, moved)
+    counts: dict[int, int] = {}
     for letter in letters:
         due = dues.get(letter.pk, letter.resolve_due) if letter.accepted else letter.process_due
         if due is not None and due < day and not _paused_on(letter, day):
@@ -226,15 +255,21 @@ def _overdue_at(window: Window, agency_ids: Collection[int] | None) -> dict[int,
 
 
 def _open_at(window: Window, agency_ids: Collection[int] | None) -> list[_Open]:
+    """Letters received before the moment and answered at or after it, or not yet."""
+    after = f"""EXISTS (SELECT 1 FROM cases_caseevent e WHERE e.case_id = c.id
+        AND e.at >= %(as_of)s AND e.action IN ({PASSED_ON}))"""  # noqa: S608 (constants only)
     sql = _letters_sql(
-        "c.id, c.agency_id, c.accepted_at, c.process_due, c.resolve_due, c.paused_since,"
-        f" c.pauses, {ANSWER_AT} AS answer_at",
+        "c.id, c.agency_id, c.accepted_at, c.process_due, c.resolve_due, c.paused_since, c.pauses",
         agency_ids,
+        until="as_of",
     )
-    sql = f"SELECT * FROM ({sql}) AS letters WHERE answer_at IS NULL OR answer_at >= %(as_of)s"  # noqa: S608
-    params = _main_params(window)
-    params["as_of"] = params["t1"]
-    return [_open_row(row, window.as_of) for row in _rows(sql, params)]
+    sql += (
+        " AND (c.resolved_at IS NULL OR c.resolved_at >= %(as_of)s)"
+        " AND (c.archived_at IS NULL OR c.archived_at >= %(as_of)s)"
+        " AND (c.resolved_at IS NOT NULL OR c.archived_at IS NOT NULL"
+        f" OR c.status IN ({_in(OPEN)}) OR c.status IN ({ENDED}) AND {after})"
+    )
+    return [_open_row(row, window.as_of) for row in _rows(sql, _params(window))]
 
 
 def _open_row(row: tuple[Any, ...], as_of: datetime) -> _Open:
