@@ -260,10 +260,21 @@ class Case(models.Model):
             # Every column the per-agency figures of a period read (cases.stats), so that they
             # read this index and not the rows with the letters' text (evaluation of agencies).
             models.Index(
-                fields=["agency", "received_at", "kind", "status", "merged_into", "process_due",
-                        "resolve_due", "accepted_at", "resolved_at", "archived_at", "rating"],
+                fields=[
+                    "agency",
+                    "received_at",
+                    "kind",
+                    "status",
+                    "merged_into",
+                    "process_due",
+                    "resolve_due",
+                    "accepted_at",
+                    "resolved_at",
+                    "archived_at",
+                    "rating",
+                ],
                 name="case_period_stats",
-            ),  # fmt: skip
+            ),
             models.Index(
                 fields=["due_on"],
                 condition=Q(overdue_since__isnull=True)

@@ -134,7 +134,9 @@ def _day_end_utc() -> str:
 def _table() -> str:
     # SQLite: read the narrow index that holds every column used (migration 0014), never the
     # rows, which carry each letter's text (a year at 1,000,000 letters: 1.1 s instead of 3.2).
-    return "cases_case c" + (" INDEXED BY case_period_stats" if connection.vendor == "sqlite" else "")
+    return "cases_case c" + (
+        " INDEXED BY case_period_stats" if connection.vendor == "sqlite" else ""
+    )
 
 
 def _in(values: Iterable[str]) -> str:
@@ -183,15 +185,21 @@ def _main_sql(agency_ids: Collection[int] | None) -> str:
         _when("received_at >= %(t0)s"),
         _within(f"answer_at IS NOT NULL AND {_by_day_end('answer_at', 'deadline')}", due),
         # Decided: answered, or its deadline passed while the clock ran.
-        _within("answer_at IS NOT NULL OR deadline < %(as_of_day)s"
-                f" AND status <> '{Status.INFO_REQUESTED}'", due),  # fmt: skip
+        _within(
+            "answer_at IS NOT NULL OR deadline < %(as_of_day)s"
+            f" AND status <> '{Status.INFO_REQUESTED}'",
+            due,
+        ),
         _when(rated),
         _when(rated, "rating"),
-        _within(f"accepted_at IS NOT NULL AND {_by_day_end('accepted_at', 'process_due')}",
-                complaint),  # fmt: skip
+        _within(
+            f"accepted_at IS NOT NULL AND {_by_day_end('accepted_at', 'process_due')}", complaint
+        ),
         # Decided: accepted, or still waiting for acceptance when its deadline passed.
-        _within(f"accepted_at IS NOT NULL OR status IN ({_in(OPEN)})"
-                " AND process_due < %(as_of_day)s", complaint),  # fmt: skip
+        _within(
+            f"accepted_at IS NOT NULL OR status IN ({_in(OPEN)}) AND process_due < %(as_of_day)s",
+            complaint,
+        ),
     ]
     return f"SELECT agency_id, {', '.join(sums)} FROM ({inner}) AS letters GROUP BY agency_id"  # noqa: S608
 

@@ -187,14 +187,16 @@ def dialogue_stats(
     if agency_ids is not None:
         held = held.filter(organiser_id__in=list(agency_ids))
         commitments = commitments.filter(owner_id__in=list(agency_ids))
-    for row in held.values("organiser_id").annotate(n=Count("id")):
-        stats.setdefault(row["organiser_id"], DialogueStats()).held = row["n"]
+    for organiser_id, count in (
+        held.values("organiser_id").annotate(n=Count("id")).values_list("organiser_id", "n")
+    ):
+        stats.setdefault(organiser_id, DialogueStats()).held = count
     today = min(end + timedelta(days=1), timezone.localdate())
     rows = commitments.values_list("owner_id", "due_on", "status", "done_at")
     for owner_id, due_on, status, done_at in rows:
-        row = stats.setdefault(owner_id, DialogueStats())
-        if status == CommitmentStatus.DONE and timezone.localdate(done_at) <= due_on:
-            row.commitments_on_time += 1
+        owner = stats.setdefault(owner_id, DialogueStats())
+        if status == CommitmentStatus.DONE and done_at and timezone.localdate(done_at) <= due_on:
+            owner.commitments_on_time += 1
         elif status == CommitmentStatus.DONE or due_on < today:
-            row.commitments_late += 1
+            owner.commitments_late += 1
     return stats
