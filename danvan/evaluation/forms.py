@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import User
@@ -18,7 +19,6 @@ from .access import UNIT_ROLES
 from .models import CriteriaSet, Criterion, Disqualifier, SetStatus
 
 LINK_MAX = 10
-STEP = Decimal("0.25")
 
 
 def _date_input() -> forms.DateInput:
@@ -56,14 +56,31 @@ class RoundForm(forms.Form):
             self.initial.setdefault("agencies", [a.pk for a in candidates])
 
 
+def points_text(value: Decimal) -> str:
+    """30 for 30.00, 27,5 for 27.50: points as a person writes them."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return number_format(value.normalize())
+
+
+class PointsField(forms.DecimalField):
+    """Points typed with a comma (27,5, as Vietnamese writes it) or a point (27.5)."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
 def _points_field(criterion: Criterion, label: Any) -> forms.DecimalField:
-    return forms.DecimalField(
+    return PointsField(
         label=label, min_value=Decimal(0), max_value=criterion.max_points, decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": str(STEP), "inputmode": "decimal"}),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={
             "required": _("Give the points."),
-            "max_value": _("At most %(limit_value)s points."),
-            "min_value": _("At least %(limit_value)s points."),
+            "max_value": _("At most %(max)s points.") % {"max": points_text(criterion.max_points)},
+            "min_value": _("At least 0 points."),
+            "invalid": _("Give the points as a number, e.g. 27,5."),
         },
     )  # fmt: skip
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from danvan.accounts.models import User
@@ -241,7 +242,7 @@ def review_score(*, assessment: Assessment, criterion: Criterion, points: Decima
     basis = line.basis if line.basis is not None else Decimal(0)
     _require(points == basis or bool(reason.strip()),
              _("Give the reason for changing %(from)s to %(to)s points.")
-             % {"from": basis, "to": points})  # fmt: skip
+             % {"from": number_format(basis), "to": number_format(points)})  # fmt: skip
     return ScoreEntry.objects.create(assessment=assessment, criterion=criterion,
                                      stage=Stage.REVIEW, points=points, reason=reason.strip(),
                                      by=by)  # fmt: skip

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .models import CriteriaSet, Criterion, Disqualifier, ItemKind, Mapping, SetStatus, TierBand
@@ -107,7 +108,7 @@ def _tree_problems(tree: Tree) -> list[str]:
         if below and sum((c.max_points for c in below), Decimal(0)) != node.max_points:
             problems.append(
                 _("%(code)s: its points (%(points)s) are not the sum of its parts.")
-                % {"code": node.code, "points": node.max_points}
+                % {"code": node.code, "points": number_format(node.max_points)}
             )
         if node.kind != ItemKind.CRITERION and node.parent_id is None and below:
             problems.append(
