@@ -66,7 +66,7 @@ def points_text(value: Decimal) -> str:
 class PointsField(forms.DecimalField):
     """Points typed with a comma (27,5, as Vietnamese writes it) or a point (27.5)."""
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.strip().replace(",", ".")
         return super().to_python(value)

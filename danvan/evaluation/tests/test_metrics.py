@@ -83,7 +83,7 @@ def test_reception_and_dialogue_metrics(reception_year, dialogues_year):
             "dialogues_held",
             "commitments_closed_on_time_pct",
         )
-    } == {  # fmt: skip
+    } == {
         "reception_days_required": D(12),
         "reception_days_held": D(9),
         "reception_days_held_pct": D("75.0"),

@@ -71,7 +71,7 @@ def test_a_threshold_never_gives_more_than_the_line_is_worth():
         (Linear(D(50), D(100)), D(10), D(10)),
         (Linear(D(50), D(100)), D(0), D(0)),
         (parse_thresholds(">=1:4"), D(99), D(10)),
-    ],  # fmt: skip
+    ],
 )
 def test_nothing_to_measure_earns_the_set_s_no_data_points(rule, no_data, expected):
     assert mapped_points(rule, None, D(10), no_data=no_data) == expected
@@ -103,7 +103,7 @@ BANDS = (Band("xuat-sac", "Hoàn thành xuất sắc", D(90)), Band("tot", "Tố
         ("65", "kha"),
         ("64.5", "yeu"),
         ("0", "yeu"),
-    ],  # fmt: skip
+    ],
 )
 def test_tier_is_the_highest_band_reached(total, tier):
     band = tier_for(D(total), BANDS)
@@ -127,7 +127,7 @@ def unit(code, standard, *, group="commune", bonus=0, penalty=0, computed=0, eli
         (80, 7, 2, "83.00"),
         (3, 0, 5, "0.00"),  # never below zero
         (98, 5, 0, "103.00"),
-    ],  # fmt: skip
+    ],
 )
 def test_total_is_standard_plus_capped_bonus_less_penalty(standard, bonus, penalty, total):
     assert unit("a", standard, bonus=bonus, penalty=penalty).total(D(5)) == D(total)
@@ -195,7 +195,7 @@ def test_no_flag_when_nobody_reaches_the_flag_tier():
         ("fewer_penalty, higher_computed, code", ("fewer_penalty", "higher_computed", "code")),
         ("higher_bonus", ("higher_bonus", "code")),
         ("", ("code",)),
-    ],  # fmt: skip
+    ],
 )
 def test_tie_break_is_read_from_the_set(text, keys):
     assert parse_tie_break(text) == keys

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from danvan.demo.evaluation import demo_criteria_set
+from danvan.evaluation.example import example_set
 from danvan.evaluation.models import CriteriaSet, Criterion, Disqualifier, SetStatus, TierBand
 from danvan.evaluation.sets import (
     SetError,
@@ -33,7 +33,7 @@ def refused(action):
 
 
 def test_the_demo_set_has_ten_criteria_on_100_points_bonus_up_to_5_and_penalties():
-    s = demo_criteria_set()
+    s = example_set(province_code="33")
     tops = Tree.of(s).children[None]
     criteria = [c for c in tops if c.kind == "criterion"]
     assert len(criteria) == 10
@@ -93,7 +93,7 @@ def test_a_new_version_is_a_draft_copy(open_round, small_set):
 
 
 def test_the_set_in_force_for_a_year(small_set, province):
-    demo = demo_criteria_set()
+    demo = example_set(province_code="33")
     assert set_in_force(province_id=province.pk, on=date(2026, 12, 31)) == small_set  # newest
     assert set_in_force(province_id=province.pk, on=date(2025, 12, 31)) == demo
     assert set_in_force(province_id=province.pk, on=date(2025, 1, 1)) is None
@@ -117,7 +117,7 @@ def with_version(data, version):
 
 
 def test_export_then_import_gives_the_same_set():
-    demo = demo_criteria_set()
+    demo = example_set(province_code="33")
     exported = set_export(demo)
     imported = set_import(with_version(exported, 7))
     assert (imported.code, imported.version, imported.status) == ("hy-dvcq", 7, SetStatus.DRAFT)
@@ -127,7 +127,7 @@ def test_export_then_import_gives_the_same_set():
 
 
 def test_an_import_with_mistakes_says_where_and_saves_nothing():
-    data = set_export(demo_criteria_set())
+    data = set_export(example_set(province_code="33"))
     book = load_workbook(BytesIO(with_version(data, 8)))
     sheet = book["Tiêu chí"]
     sheet["E3"] = "nhiều"  # 1.1's points
@@ -166,7 +166,7 @@ def test_the_administration_shows_a_frozen_set_read_only(client_as, open_round, 
 def test_the_administration_builds_and_imports_a_set(client_as, province):
     client = client_as("administrator")
     assert client.get(reverse("admin:evaluation_criteriaset_add")).status_code == 200
-    data = with_version(set_export(demo_criteria_set()), 3)
+    data = with_version(set_export(example_set(province_code="33")), 3)
     response = client.post(reverse("admin:evaluation_criteriaset_import"),
                            {"file": _upload(data)})  # fmt: skip
     imported = CriteriaSet.objects.get(code="hy-dvcq", version=3)
