@@ -70,7 +70,7 @@ def _self_assess(assessment: Assessment, share: Decimal) -> None:
     for leaf in tree.leaves():
         if leaf.is_computed or leaf.kind == "penalty":
             continue
-        points = (leaf.max_points * share).quantize(Decimal("0.25"))
+        points = (leaf.max_points * share).quantize(Decimal("0.01"))
         if leaf.kind == "bonus" and leaf.code != "T1":
             continue
         services.self_score(assessment=assessment, criterion=leaf, by=head,
