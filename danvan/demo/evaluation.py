@@ -31,10 +31,15 @@ def demo_criteria_set() -> CriteriaSet:
     return example_set(province_code=PROVINCE_CODE)
 
 
-# The units that self-assessed in the demo, with the share of each line's points they claim.
-SELF_ASSESSED = {f"ubnd-c{DEMO_COMMUNE_CODE}": Decimal("0.95"), "ubnd-c11977": Decimal("0.8"),
-                 "ubnd-c11983": Decimal("0.9"), "hy-so-xd": Decimal("0.85")}  # fmt: skip
+# The units that self-assessed in the demo: the share of each line's points they claim, and
+# whether they sent it (two communes entered from paper reports); the demo accounts' commune
+# has one line left for its head, the department is still at work.
+SELF_ASSESSED = {f"ubnd-c{DEMO_COMMUNE_CODE}": (Decimal("0.95"), False),
+                 "ubnd-c11977": (Decimal("0.8"), True), "ubnd-c11983": (Decimal("0.9"), True),
+                 "hy-so-xd": (Decimal("0.85"), False)}  # fmt: skip
 PAPER_NOTE = "Nhập theo báo cáo tự đánh giá bằng giấy của đơn vị."
+# The line the demo commune's head still has to score before sending the self-assessment.
+LEFT_TO_DO = {"10.1"}
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
        b"/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")  # fmt: skip
@@ -58,24 +63,25 @@ def demo_round_load(*, year: int | None = None) -> Round | None:
     )  # fmt: skip
     with transaction.atomic():
         round_ = services.round_open(plan=plan, by=supervisor)
-        for code, share in SELF_ASSESSED.items():
-            _self_assess(round_.assessments.select_related("round").get(agency__code=code), share)
+        for code, (share, sent) in SELF_ASSESSED.items():
+            assessment = round_.assessments.select_related("round").get(agency__code=code)
+            _self_assess(assessment, share, sent=sent)
     return round_
 
 
-def _self_assess(assessment: Assessment, share: Decimal) -> None:
+def _self_assess(assessment: Assessment, share: Decimal, *, sent: bool) -> None:
     head = User.objects.filter(email=f"chutich@{DEMO_EMAIL_DOMAIN}",
                                memberships__agency=assessment.agency).first()  # fmt: skip
     tree = Tree.of(assessment.round.criteria_set)
     for leaf in tree.leaves():
-        if leaf.is_computed or leaf.kind == "penalty":
+        if leaf.is_computed or leaf.kind == "penalty" or head and leaf.code in LEFT_TO_DO:
             continue
         points = (leaf.max_points * share).quantize(Decimal("0.01"))
         if leaf.kind == "bonus" and leaf.code != "T1":
             continue
         services.self_score(assessment=assessment, criterion=leaf, by=head,
                             score=_score(leaf, points, head))  # fmt: skip
-    if assessment.agency.code != "hy-so-xd":  # the department is still at work
+    if sent:
         services.assessment_submit(assessment=assessment, by=head)
 
 

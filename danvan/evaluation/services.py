@@ -278,6 +278,21 @@ def assessment_review_done(*, assessment: Assessment, by: User) -> Assessment:
     return assessment
 
 
+def round_finish_reviews(*, round_: Round, by: User) -> int:
+    """Finish the review of every unit not finished yet, their scores as they stand (the
+    units the reviewer had nothing to change); returns how many."""
+    _require(round_.status == RoundStatus.REVIEW, _("The round is not being reviewed."))
+    left = list(round_.assessments.exclude(status=AssessmentStatus.REVIEWED))
+    with transaction.atomic():
+        Assessment.objects.filter(pk__in=[a.pk for a in left]).update(
+            status=AssessmentStatus.REVIEWED, reviewed_at=timezone.now()
+        )
+        RoundEvent.objects.bulk_create(
+            RoundEvent(round=round_, assessment=a, action="reviewed", by=by) for a in left
+        )
+    return len(left)
+
+
 # Approval and publication -----------------------------------------------------------
 
 

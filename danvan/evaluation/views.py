@@ -82,6 +82,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 STEPS: dict[str, tuple[Callable[..., object], Promise]] = {
     "start-review": (services.round_start_review,
                      gettext_lazy("Self-assessment is closed; the review can start.")),
+    "finish-reviews": (services.round_finish_reviews,
+                       gettext_lazy("The review of every unit left is finished.")),
     "approve": (services.round_approve, gettext_lazy("The results are approved and frozen.")),
     "publish": (services.round_publish,
                 gettext_lazy("The results are published to the units.")),

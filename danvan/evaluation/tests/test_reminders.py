@@ -1,6 +1,7 @@
 """Reminders of a round's deadlines: to whom, on which working days, once each."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -37,7 +38,7 @@ def test_no_reminder_on_other_days_nor_for_a_unit_that_submitted(open_round, dem
     head = demo_user(Role.HEAD)
     assessment = round_.assessments.get()
     for leaf in ("1.1", "2.1"):
-        services.self_score(assessment=assessment, by=head, score=SelfScore(points=1),
+        services.self_score(assessment=assessment, by=head, score=SelfScore(points=Decimal(1)),
                             criterion=small_set.criteria.get(code=leaf))  # fmt: skip
     services.assessment_submit(assessment=assessment, by=head)
     assert rounds_remind(round_.self_due) == 0  # submitted: nothing to remind
