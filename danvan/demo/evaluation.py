@@ -74,7 +74,7 @@ def _self_assess(assessment: Assessment, share: Decimal, *, sent: bool) -> None:
                                memberships__agency=assessment.agency).first()  # fmt: skip
     tree = Tree.of(assessment.round.criteria_set)
     for leaf in tree.leaves():
-        if leaf.is_computed or leaf.kind == "penalty" or head and leaf.code in LEFT_TO_DO:
+        if leaf.is_computed or leaf.kind == "penalty" or (head and leaf.code in LEFT_TO_DO):
             continue
         points = (leaf.max_points * share).quantize(Decimal("0.01"))
         if leaf.kind == "bonus" and leaf.code != "T1":
