@@ -54,11 +54,16 @@ def _postgresql() -> list[str]:
     old = ", ".join(f"OLD.{c}" for c in SET_COLUMNS)
     new = ", ".join(f"NEW.{c}" for c in SET_COLUMNS)
     refuse = "RAISE EXCEPTION '%' , {} USING ERRCODE = 'integrity_constraint_violation'"
+    frozen = "SELECT status = 'frozen' FROM evaluation_criteriaset WHERE id = {}"
     statements = [
         f"""CREATE OR REPLACE FUNCTION evaluation_set_frozen() RETURNS trigger AS $$
         BEGIN
-          IF OLD.status = 'frozen' AND (TG_OP = 'DELETE' OR ({old}) IS DISTINCT FROM ({new}))
-          THEN {refuse.format("'criteria set is frozen'")}; END IF;
+          IF OLD.status = 'frozen' THEN
+            IF TG_OP = 'DELETE' THEN {refuse.format("'criteria set is frozen'")}; END IF;
+            IF ({old}) IS DISTINCT FROM ({new}) THEN
+              {refuse.format("'criteria set is frozen'")};
+            END IF;
+          END IF;
           IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
           RETURN NEW;
         END $$ LANGUAGE plpgsql""",
@@ -66,11 +71,18 @@ def _postgresql() -> list[str]:
         ON evaluation_criteriaset FOR EACH ROW EXECUTE FUNCTION evaluation_set_frozen()""",
         f"""CREATE OR REPLACE FUNCTION evaluation_child_frozen() RETURNS trigger AS $$
         BEGIN
-          IF TG_OP <> 'INSERT' AND {FROZEN.format(row="OLD")}
-             OR TG_OP <> 'DELETE' AND {FROZEN.format(row="NEW")}
-          THEN {refuse.format("'criteria set is frozen'")}; END IF;
-          IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-          RETURN NEW;
+          IF TG_OP <> 'INSERT' THEN
+            IF ({frozen.format("OLD.criteria_set_id")}) THEN
+              {refuse.format("'criteria set is frozen'")};
+            END IF;
+          END IF;
+          IF TG_OP <> 'DELETE' THEN
+            IF ({frozen.format("NEW.criteria_set_id")}) THEN
+              {refuse.format("'criteria set is frozen'")};
+            END IF;
+            RETURN NEW;
+          END IF;
+          RETURN OLD;
         END $$ LANGUAGE plpgsql""",
         f"""CREATE OR REPLACE FUNCTION evaluation_score_final() RETURNS trigger AS $$
         BEGIN
