@@ -17,7 +17,7 @@ from danvan.accounts.access import AnyUser, agency_ids_of, memberships_of
 from danvan.accounts.roles import Role
 from danvan.places.models import Unit
 
-from .models import Assessment, Round, RoundStatus
+from .models import Assessment, AssessmentStatus, Round, RoundStatus
 
 UNIT_ROLES = {Role.RECEPTION_OFFICER, Role.HANDLING_OFFICER, Role.HEAD}
 OVERSIGHT_ROLES = {Role.SUPERVISOR, Role.AUDITOR}
@@ -152,3 +152,23 @@ def require_reviewer(user: AnyUser, assessment: Assessment) -> None:
 def sees_results(user: AnyUser, assessment: Assessment) -> bool:
     """A unit sees its reviewed scores once published; the overseers always."""
     return oversees(user, assessment.round) or assessment.round.status == RoundStatus.PUBLISHED
+
+
+def self_assessing_now(user: AnyUser, assessment: Assessment) -> bool:
+    """The user may score the unit's lines now: the head or the named officer, while the
+    round takes self-assessments and the unit has not sent its own."""
+    return (
+        can_self_assess(user, assessment)
+        and assessment.status == AssessmentStatus.DRAFT
+        and assessment.round.status == RoundStatus.SELF_ASSESSMENT
+    )
+
+
+def reviewing_now(user: AnyUser, assessment: Assessment) -> bool:
+    """The user may review the unit now: the province's supervisor, during the review,
+    until the unit's review is finished."""
+    return (
+        supervises(user, assessment.round)
+        and assessment.round.status == RoundStatus.REVIEW
+        and assessment.status != AssessmentStatus.REVIEWED
+    )

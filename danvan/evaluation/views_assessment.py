@@ -20,7 +20,7 @@ from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
 
 from . import access, queries, services
 from .forms import AssessorForm, EligibilityForm, ReviewScoreForm, SelfScoreForm
-from .models import Assessment, AssessmentStatus, Criterion, Evidence, RoundStatus
+from .models import Assessment, Criterion, Evidence, RoundStatus
 from .results import Line
 from .services import EvaluationError, SelfScore
 
@@ -86,11 +86,8 @@ def _render(request: HttpRequest, assessment: Assessment, *, status: int = 200,
     """The page; `bound` carries a refused form back to its line (`line`, `form`, `review`),
     or a message (`error`), or the eligibility form."""
     user, round_, bound = request.user, assessment.round, bound or {}
-    can_self = (access.can_self_assess(user, assessment)
-                and assessment.status == AssessmentStatus.DRAFT
-                and round_.status == RoundStatus.SELF_ASSESSMENT)  # fmt: skip
-    can_review = (access.supervises(user, round_) and round_.status == RoundStatus.REVIEW
-                  and assessment.status != AssessmentStatus.REVIEWED)  # fmt: skip
+    can_self = access.self_assessing_now(user, assessment)
+    can_review = access.reviewing_now(user, assessment)
     sees_review = access.sees_results(user, assessment)
     page = queries.assessment_page(assessment, with_review=sees_review)
     for line in page.lines:

@@ -323,3 +323,29 @@ def test_the_decision_is_entirely_in_vietnamese(round_, client_as, demo_user):
     )
     assert "Ủy ban nhân dân Phường Phố Hiến" in text
     assert foreign_words(text) == []
+
+
+def queries_for(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("page", ["round", "ranking", "own"])
+def test_a_page_costs_the_same_queries_for_2_units_as_for_4(page, open_round, client_as, province):
+    from danvan.evaluation.models import Round
+
+    client = client_as(Role.SUPERVISOR)
+    counts = []
+    for codes in (
+        ["ubnd-c11953", "hy-so-xd"],
+        ["ubnd-c11953", "ubnd-c11977", "ubnd-c11983", "hy-so-xd"],
+    ):
+        Round.objects.filter(province=province).update(year=2020)  # a round a year
+        round_ = open_round(codes=codes)
+        client.get(url(page, round_))  # warm the per-process caches
+        counts.append(queries_for(client, url(page, round_)))
+    assert counts[0] == counts[1]
