@@ -6,7 +6,7 @@ layout, runs only when named: it takes over ten minutes."""
 import importlib
 import sys
 
-BENCHMARKS = ["cases", "language"]
+BENCHMARKS = ["cases", "language", "evaluation"]
 ON_REQUEST = ["soak"]  # not part of `make bench`
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "danvan.cases",
     "danvan.reception",
     "danvan.dialogues",
+    "danvan.evaluation",
     "danvan.portal",
     "danvan.privacy",
     "danvan.api",
@@ -265,6 +266,11 @@ DANVAN_REMINDER_DAYS = [int(d) for d in env_list("DANVAN_REMINDER_DAYS", ["3", "
 # Reminders to a commitment's owner agency this many days before its due date, once each.
 DANVAN_COMMITMENT_REMINDER_DAYS = [
     int(d) for d in env_list("DANVAN_COMMITMENT_REMINDER_DAYS", ["7", "1", "0"])
+]
+
+# Reminders of an evaluation round's deadlines this many working days before, once each.
+DANVAN_EVALUATION_REMINDER_DAYS = [
+    int(d) for d in env_list("DANVAN_EVALUATION_REMINDER_DAYS", ["5", "1", "0"])
 ]
 
 # Reception sessions are planned and published this many days ahead (extended daily).

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("danvan.cases.urls")),
     path("", include("danvan.reception.urls")),
     path("", include("danvan.dialogues.urls")),
+    path("", include("danvan.evaluation.urls")),
     path("", include("danvan.portal.urls")),
 ]
 

@@ -260,6 +260,24 @@ class Case(models.Model):
                 condition=Q(archived_at__isnull=False, destroyed_at__isnull=True),
                 name="case_retention_due",
             ),
+            # Every column the per-agency figures of a period read (cases.stats), so that they
+            # read this index and not the rows with the letters' text (evaluation of agencies).
+            models.Index(
+                fields=[
+                    "agency",
+                    "received_at",
+                    "kind",
+                    "status",
+                    "merged_into",
+                    "process_due",
+                    "resolve_due",
+                    "accepted_at",
+                    "resolved_at",
+                    "archived_at",
+                    "rating",
+                ],
+                name="case_period_stats",
+            ),
             models.Index(
                 fields=["due_on"],
                 condition=Q(overdue_since__isnull=True)

@@ -2,9 +2,9 @@
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from danvan.accounts.access import AnyUser
@@ -158,3 +158,45 @@ def staff_home_overdue(*, agency_ids: Collection[int], limit: int = 10) -> list[
         owner_id__in=list(agency_ids), due_on__lt=timezone.localdate()
     ).exclude(status=CommitmentStatus.DONE)
     return list(overdue.select_related("dialogue", "owner").order_by("due_on", "id")[:limit])
+
+
+@dataclass
+class DialogueStats:
+    """An organising or owner agency's figures for a period (evaluation, insights)."""
+
+    held: int = 0  # conferences it organised, held in the period
+    commitments_on_time: int = 0  # commitments due in the period, done by their due day
+    commitments_late: int = 0  # done after it, or not done when it had passed
+
+
+def dialogue_stats(
+    *, start: date, end: date, agency_ids: Collection[int] | None = None
+) -> dict[int, DialogueStats]:
+    """Per agency: dialogues held (status held or closed, local date in the period) and
+    commitments whose due date falls in the period, done on or before that day or not. A
+    commitment not done whose due day has not passed yet (a period not over) is not counted.
+    """
+    zone = timezone.get_default_timezone()
+    t0 = datetime.combine(start, time.min, tzinfo=zone)
+    t1 = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    stats: dict[int, DialogueStats] = {}
+    held = Dialogue.objects.filter(
+        starts_at__gte=t0, starts_at__lt=t1, status__in=[Status.HELD, Status.CLOSED]
+    )
+    commitments = Commitment.objects.filter(due_on__range=(start, end))
+    if agency_ids is not None:
+        held = held.filter(organiser_id__in=list(agency_ids))
+        commitments = commitments.filter(owner_id__in=list(agency_ids))
+    for organiser_id, count in (
+        held.values("organiser_id").annotate(n=Count("id")).values_list("organiser_id", "n")
+    ):
+        stats.setdefault(organiser_id, DialogueStats()).held = count
+    today = min(end + timedelta(days=1), timezone.localdate())
+    rows = commitments.values_list("owner_id", "due_on", "status", "done_at")
+    for owner_id, due_on, status, done_at in rows:
+        owner = stats.setdefault(owner_id, DialogueStats())
+        if status == CommitmentStatus.DONE and done_at and timezone.localdate(done_at) <= due_on:
+            owner.commitments_on_time += 1
+        elif status == CommitmentStatus.DONE or due_on < today:
+            owner.commitments_late += 1
+    return stats

@@ -288,12 +288,93 @@ def conclusion_notice(doc: DocumentObject) -> None:
     )
 
 
+def evaluation_decision(doc: DocumentObject) -> None:
+    title(
+        doc,
+        "QUYẾT ĐỊNH",
+        "Về việc công bố kết quả đánh giá, xếp loại công tác dân vận "
+        "chính quyền năm {{ round_year }}",
+    )
+    line(doc, "{{ authority|upper }}", bold=True)
+    line(doc)
+    doc.add_paragraph("{%p for item in bases %}")
+    line(doc, "Căn cứ {{ item }}", align="justify")
+    doc.add_paragraph("{%p endfor %}")
+    line(doc)
+    line(doc, "QUYẾT ĐỊNH:", bold=True)
+    body(
+        doc,
+        "Điều 1. Công bố kết quả đánh giá, xếp loại công tác dân vận chính quyền năm "
+        "{{ round_year }} của {{ count }} cơ quan, đơn vị, địa phương theo {{ set_name }} "
+        "(chi tiết tại Phụ lục kèm theo Quyết định này).",
+        "Điều 2. Đề nghị tặng Cờ thi đua cho các tập thể sau:",
+    )
+    _items(doc, "flags", "Không có tập thể đủ điều kiện.")
+    body(doc, "Điều 3. Các cơ quan, đơn vị không đủ điều kiện xếp loại:")
+    _items(doc, "ineligible", "Không có.")
+    body(
+        doc,
+        "Điều 4. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân "
+        "tỉnh, Giám đốc Sở Nội vụ, thủ trưởng các cơ quan, đơn vị và chủ tịch Ủy ban nhân "
+        "dân các xã, phường có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
+    )
+
+
+def _items(doc: DocumentObject, name: str, none: str) -> None:
+    doc.add_paragraph(f"{{%p if {name} %}}")
+    doc.add_paragraph(f"{{%p for item in {name} %}}")
+    line(doc, "- {{ item }}", align="justify")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p else %}")
+    line(doc, none, align="justify")
+    doc.add_paragraph("{%p endif %}")
+
+
+RESULT_COLUMNS = [("STT", 12), ("Cơ quan, đơn vị, địa phương", 62), ("Nhóm", 28),
+                  ("Điểm", 18), ("Xếp loại", 26), ("Cờ thi đua", 19)]  # fmt: skip
+RESULT_FIELDS = ["rank", "name", "group", "score", "tier", "flag"]
+
+
+def results_annex(doc: DocumentObject) -> None:
+    """The annex after the signature: every unit's score, tier and flag, one row each."""
+    doc.add_page_break()  # type: ignore[no-untyped-call]
+    line(doc, "Phụ lục", bold=True)
+    line(doc, "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÔNG TÁC DÂN VẬN CHÍNH QUYỀN NĂM {{ round_year }}",
+         bold=True)  # fmt: skip
+    line(doc, "(Kèm theo Quyết định số {{ number }}/{{ symbol }} ngày {{ day }}/{{ month }}/"
+         "{{ year }} của {{ agency }})", italic=True)  # fmt: skip
+    line(doc)
+    table = doc.add_table(rows=4, cols=len(RESULT_COLUMNS))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for n, (heading, width) in enumerate(RESULT_COLUMNS):
+        table.columns[n].width = Mm(width)
+        for row in table.rows:
+            row.cells[n].width = Mm(width)
+        _cell(table.rows[0].cells[n], heading, bold=True)
+        _cell(table.rows[2].cells[n], f"{{{{ row.{RESULT_FIELDS[n]} }}}}")
+    _cell(table.rows[1].cells[0], "{%tr for row in rows %}")
+    _cell(table.rows[3].cells[0], "{%tr endfor %}")
+
+
+def _cell(cell: _Cell, text: str, *, bold: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.font.size, run.font.bold = Pt(12), bold
+
+
 KINDS: dict[str, tuple[str, Callable[[DocumentObject], None]]] = {
     "acceptance_notice": ("Thông báo thụ lý", acceptance_notice),
     "forwarding_slip": ("Phiếu chuyển đơn", forwarding_slip),
     "decline_notice": ("Thông báo không thụ lý", decline_notice),
     "answer": ("Văn bản trả lời, quyết định giải quyết", answer),
     "conclusion_notice": ("Thông báo kết luận tiếp công dân", conclusion_notice),
+    "evaluation_decision": ("Quyết định công bố kết quả đánh giá", evaluation_decision),
+}
+# Parts a kind adds after the closing block.
+AFTER_CLOSING: dict[str, Callable[[DocumentObject], None]] = {
+    "evaluation_decision": results_annex,
 }
 
 
@@ -303,6 +384,8 @@ def build(kind: str) -> bytes:
     header(doc)
     content(doc)
     closing(doc)
+    if kind in AFTER_CLOSING:
+        AFTER_CLOSING[kind](doc)
     out = BytesIO()
     doc.save(out)
     return _stable_zip(out.getvalue())

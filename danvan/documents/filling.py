@@ -27,6 +27,8 @@ class DocumentKind(models.TextChoices):
     DECLINE_NOTICE = "decline_notice", _("Decline notice")  # Thông báo không thụ lý
     ANSWER = "answer", _("Answer or decision")  # Văn bản trả lời / quyết định giải quyết
     CONCLUSION_NOTICE = "conclusion_notice", _("Reception conclusion notice")  # TB kết luận
+    # Quyết định công bố kết quả đánh giá, xếp loại công tác dân vận chính quyền.
+    EVALUATION_DECISION = "evaluation_decision", _("Decision on the evaluation results")
 
 
 # Every document has the NĐ 30/2020 header (`official_header` builds it) and closing block.
@@ -46,6 +48,20 @@ FIELDS: dict[str, list[str]] = {
         "session_date",
         "session_place",
         "conclusion",
+        *CLOSING,
+    ],
+    # A draft for the provincial People's Committee to number and sign: the results of a
+    # round of evaluation, the emulation flags proposed and the table of every unit.
+    DocumentKind.EVALUATION_DECISION: [
+        *HEADER,
+        "authority",
+        "round_year",
+        "bases",
+        "set_name",
+        "count",
+        "flags",
+        "ineligible",
+        "rows",
         *CLOSING,
     ],
 }
@@ -75,6 +91,31 @@ SAMPLE: dict[str, object] = {
     "session_date": date(2026, 11, 20),
     "session_place": "Trụ sở tiếp công dân phường Phố Hiến",
     "conclusion": "Giao Phòng Kinh tế kiểm tra, báo cáo trước ngày 30/11/2026.",
+    "authority": "Chủ tịch Ủy ban nhân dân tỉnh Hưng Yên",
+    "round_year": "2026",
+    "bases": ["Luật Tổ chức chính quyền địa phương;", "Đề nghị của Giám đốc Sở Nội vụ."],
+    "set_name": "Bộ tiêu chí đánh giá công tác dân vận chính quyền",
+    "count": "2",
+    "flags": ["Hạng Nhất: Ủy ban nhân dân phường Phố Hiến"],
+    "ineligible": ["Ủy ban nhân dân xã Tân Hưng: để xảy ra khiếu nại đông người kéo dài."],
+    "rows": [
+        {
+            "rank": "1",
+            "name": "Ủy ban nhân dân phường Phố Hiến",
+            "group": "Xã, phường",
+            "score": "92,50",
+            "tier": "Xuất sắc",
+            "flag": "Hạng Nhất",
+        },
+        {
+            "rank": "2",
+            "name": "Ủy ban nhân dân xã Tân Hưng",
+            "group": "Xã, phường",
+            "score": "70,00",
+            "tier": "Không đủ điều kiện xếp loại",
+            "flag": "",
+        },
+    ],
     "recipients": ["Như trên;", "Lưu: VT."],
     "signer_title": "TM. Ủy ban nhân dân\nChủ tịch",
     "signer_name": "Phạm Thị Dung",

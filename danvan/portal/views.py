@@ -12,6 +12,7 @@ from danvan.accounts.roles import Role
 from danvan.cases.access import ACTING_ROLES
 from danvan.cases.hotspots import current_hot_issues
 from danvan.dialogues.queries import staff_home_dialogues, staff_home_overdue
+from danvan.evaluation.access import can_open_evaluation
 from danvan.places.queries import successors_in_force, unit_search
 from danvan.reception.queries import sessions_on
 
@@ -49,6 +50,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "sessions_today": sessions_on(agency_ids=acting, day=timezone.localdate()),
         "dialogues": staff_home_dialogues(agency_ids=acting),
         "overdue_commitments": staff_home_overdue(agency_ids=acting),
+        "evaluation": can_open_evaluation(request.user),
     }
     return render(request, "portal/staff_home.html", context)
 

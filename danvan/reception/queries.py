@@ -83,6 +83,7 @@ class ComplianceRow:
     held: int  # days held, periodic or make-up (a deputy counts before 2026-07-01)
     held_ad_hoc: int  # of which ad hoc
     to_reschedule: int
+    agency_id: int = 0
 
     @property
     def missing(self) -> int:
@@ -99,12 +100,19 @@ def period_bounds(*, year: int, month: int | None) -> tuple[date, date]:
 def compliance(
     *, year: int, month: int | None = None, agency_ids: Collection[int] | None = None
 ) -> list[ComplianceRow]:
-    """Days required vs. held, per schedule (a leader in an agency), for a month or a year.
+    """Days required vs. held, per schedule (a leader in an agency), for a month or a year."""
+    start, end = period_bounds(year=year, month=month)
+    return compliance_between(start=start, end=end, agency_ids=agency_ids)
+
+
+def compliance_between(
+    *, start: date, end: date, agency_ids: Collection[int] | None = None
+) -> list[ComplianceRow]:
+    """Days required vs. held, per schedule, from `start` to `end` (both included).
 
     Required days count the weeks or months that began in the period, within the schedule's
     dates, and no later than today: a month in progress owes only the weeks begun so far.
     """
-    start, end = period_bounds(year=year, month=month)
     end = min(end, timezone.localdate())
     schedules = (
         ReceptionSchedule.objects.select_related("leader", "agency")
@@ -124,7 +132,7 @@ def compliance(
             legal_basis=rule.legal_basis,
             required=rule.days * periods_started(period=Period(rule.period), start=first, end=last),
             held=n.get("held", 0), held_ad_hoc=n.get("ad_hoc", 0),
-            to_reschedule=n.get("to_reschedule", 0),
+            to_reschedule=n.get("to_reschedule", 0), agency_id=schedule.agency_id,
         ))  # fmt: skip
     return rows
 

@@ -75,7 +75,11 @@ def docx_with(*lines):
     return out.getvalue()
 
 
-LETTER_KINDS = [kind for kind in DocumentKind.values if kind != DocumentKind.CONCLUSION_NOTICE]
+LETTER_KINDS = [
+    kind
+    for kind in DocumentKind.values
+    if kind not in (DocumentKind.CONCLUSION_NOTICE, DocumentKind.EVALUATION_DECISION)
+]
 
 
 @pytest.mark.django_db

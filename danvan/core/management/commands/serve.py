@@ -48,6 +48,7 @@ class Command(BaseCommand):
         sweepers = [
             _Sweeper("sweep_deadlines", minutes * 60),
             _Sweeper("remind_commitments", minutes * 60),
+            _Sweeper("remind_evaluation", minutes * 60),
             _Sweeper("detect_hot_issues", 3600 if minutes > 0 else 0),
             _Sweeper("train_suggesters", 24 * 3600 if minutes > 0 else 0),
             _Sweeper("plan_reception_sessions", 24 * 3600 if minutes > 0 else 0),

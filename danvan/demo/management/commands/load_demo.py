@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from danvan.accounts.models import User
 from danvan.demo.cases import demo_cases_load
 from danvan.demo.dialogues import demo_dialogues_load
+from danvan.demo.evaluation import demo_round_load
 from danvan.demo.reception import demo_reception_load
 from danvan.demo.services import (
     DEMO_EMAIL_DOMAIN,
@@ -51,3 +52,5 @@ class Command(BaseCommand):
             f"demo reception_schedules={reception.schedules} sessions={reception.sessions}"
         )
         self.stdout.write(f"demo dialogues_created={demo_dialogues_load()}")
+        round_ = demo_round_load()
+        self.stdout.write(f"demo evaluation_round={round_.year if round_ else '-'}")
