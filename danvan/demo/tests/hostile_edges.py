@@ -3,8 +3,9 @@
 Each `Edge` names a form class, who posts it, where, and what a valid post carries; the test
 replaces one text field at a time with hostile text. A form that comes after a step of a flow
 (a sign-up's codes, a password reset's code, the second factor after the password) is posted
-from a session that went through the steps before it, as the person's would. `WEB_EDGES` must name every form class
-the URL conf serves (a test holds it), so a new form cannot escape the fuzzing.
+from a session that went through the steps before it, as the person's would. `WEB_EDGES` must
+name every form class the URL conf serves (a test holds it), so a new form cannot escape the
+fuzzing.
 """
 
 from collections.abc import Callable
