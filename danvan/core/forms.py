@@ -106,6 +106,13 @@ class NormalisedText(forms.BaseForm):
         for field in self.fields.values():
             normalise_field(field)
 
+    def full_clean(self) -> None:
+        # A field the subclass adds after this __init__ (SignupConfirmForm adds one per
+        # channel) is cleaned all the same: normalise_field leaves a done field as it is.
+        for field in self.fields.values():
+            normalise_field(field)
+        super().full_clean()
+
 
 class TextForm(NormalisedText, forms.Form):
     """`forms.Form` with the platform's text cleaning."""

@@ -10,11 +10,12 @@ from base64 import b32decode
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.urls import get_resolver
+from django.urls import URLPattern, get_resolver
 from django_otp.oath import hotp
 
 CHROMIUM = "/usr/bin/chromium"
@@ -147,11 +148,26 @@ def serious_accessibility_violations(page: Any) -> list[str]:
     ]
 
 
+def _url_patterns() -> list[Any]:
+    """Every pattern of the URL conf (resolving every include imports every view module)."""
+    found: list[Any] = []
+    pending: list[Any] = list(get_resolver().url_patterns)
+    while pending:
+        found.append(pending.pop())
+        pending.extend(getattr(found[-1], "url_patterns", []))
+    return found
+
+
+def view_modules() -> set[ModuleType]:
+    """The project's modules whose views the URL conf routes to."""
+    callbacks = [p.callback for p in _url_patterns() if isinstance(p, URLPattern)]
+    names = {callback.__module__ for callback in callbacks}
+    return {sys.modules[name] for name in names if name.startswith("danvan.")}
+
+
 def served_form_classes() -> set[type[forms.BaseForm]]:
     """The project's form classes that the URL conf reaches (its views import them)."""
-    pending: list[Any] = list(get_resolver().url_patterns)
-    while pending:  # resolving every include imports every view module
-        pending.extend(getattr(pending.pop(), "url_patterns", []))
+    _url_patterns()  # imports every view module, and the forms they import
     found: set[type[forms.BaseForm]] = set()
     classes: list[type[forms.BaseForm]] = [forms.BaseForm]
     while classes:

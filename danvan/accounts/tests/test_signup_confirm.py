@@ -142,6 +142,31 @@ def test_a_malformed_code_is_refused_without_counting(post, typed):
     assert ContactCode.objects.get().attempts == 0
 
 
+def test_a_code_pasted_with_a_control_character_is_refused_by_name_without_counting(post):
+    client = started(post)
+    code = last_sms_code(PHONE)
+    response = client.post(CONFIRM, {"phone": f"{code[:1]}\x1b{code[1:]}"})
+    assert response.status_code == 422
+    assert (
+        vi(
+            "The text contains an invisible control character (%(code_point)s, character"
+            " %(position)s) that cannot be typed on purpose. Delete it and send again."
+        )
+        % {"code_point": "U+001B", "position": 2}
+        in response.content.decode()
+    )
+    assert ContactCode.objects.get().attempts == 0
+    assert not User.objects.filter(phone=PHONE).exists()
+
+
+def test_a_code_pasted_with_invisible_formatting_is_the_same_code(post):
+    client = started(post)
+    code = last_sms_code(PHONE)
+    response = client.post(CONFIRM, {"phone": f"\ufeff{code[:1]}\u202e{code[1:]}\u200b"})
+    assert response.url == "/accounts/"
+    assert User.objects.filter(phone=PHONE).exists()
+
+
 def test_new_codes_wait_a_minute_and_at_most_five_an_hour_go_to_one_phone(post, frozen_time):
     client = started(post)
     response = post(client, RESEND, follow=True)

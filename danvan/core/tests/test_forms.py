@@ -86,6 +86,28 @@ def test_a_password_is_left_exactly_as_typed():
     assert cleaned(password=" p\u202eass ").cleaned_data["password"] == " p\u202eass "
 
 
+class CodesForm(TextForm):
+    """Its field comes after the mixin's __init__, as SignupConfirmForm's do."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"] = forms.CharField(max_length=12)
+
+
+def test_a_field_added_after_init_cleans_its_text_too():
+    form = CodesForm({"code": "\ufeff1\u202e23456\u200b"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["code"] == "123456"
+    with translation.override("vi"):
+        refused = CodesForm({"code": "1\x1b23456"})
+        assert refused.errors == {
+            "code": [
+                "Nội dung có một ký tự điều khiển ẩn (U+001B, ở ký tự thứ 2), không phải chữ gõ"
+                " từ bàn phím. Vui lòng xóa ký tự đó rồi gửi lại."
+            ]
+        }
+
+
 def test_a_megabyte_gets_the_max_length_message_in_vietnamese():
     assert errors(title=MEGABYTE)["title"] == [
         "Nội dung này chỉ được có tối đa 200 ký tự (hiện có 1048576 ký tự)."

@@ -1,8 +1,11 @@
 """The web forms of the platform as a person reaches them, for the hostile-input test.
 
 Each `Edge` names a form class, who posts it, where, and what a valid post carries; the test
-replaces one text field at a time with hostile text. `WEB_EDGES` must name every form class
-the URL conf serves (a test holds it), so a new form cannot escape the fuzzing.
+replaces one text field at a time with hostile text. A form that comes after a step of a flow
+(a sign-up's codes, a password reset's code, the second factor after the password) is posted
+from a session that went through the steps before it, as the person's would. `WEB_EDGES` must
+name every form class the URL conf serves (a test holds it), so a new form cannot escape the
+fuzzing.
 """
 
 from collections.abc import Callable
@@ -11,14 +14,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.test import Client, TestCase
 from django.utils import timezone
 
+from danvan.accounts import enrolment
 from danvan.accounts import forms as account_forms
 from danvan.accounts.models import Membership, User
 from danvan.accounts.roles import Role
+from danvan.accounts.tests.support import last_mail_code, last_sms_code
 from danvan.cases import forms as case_forms
 from danvan.cases import services as case_services
 from danvan.cases.models import Case, Topic
+from danvan.cases.views_delegations import DelegationForm
 from danvan.cases.views_retention import RetentionDecisionForm
 from danvan.demo.dialogues import DEMO_TITLE_HELD, DEMO_TITLE_OPEN, demo_dialogues_load
 from danvan.demo.reception import demo_reception_load
@@ -76,7 +83,8 @@ def world_make(users: dict[Role, User]) -> World:
     owner_agency = Agency.objects.get(code="hy-so-xd")
     return World(
         unit=unit, agency=agency, topic=topic, cases=cases, users=users,
-        other_agency=owner_agency, owner=_official(owner_agency),
+        other_agency=owner_agency,
+        owner=_official(owner_agency, "xd@example.vn", "Ngô Văn Xây", password="x"),
         upcoming_session=sessions.filter(held_on__gt=timezone.localdate()).first(),  # type: ignore[arg-type]
         past_session=sessions.filter(held_on__lte=timezone.localdate()).last(),  # type: ignore[arg-type]
         open_dialogue=Dialogue.objects.get(title=DEMO_TITLE_OPEN),
@@ -93,8 +101,9 @@ def _letter(unit: Unit, topic: Topic) -> Case:
     )  # fmt: skip
 
 
-def _official(agency: Agency) -> User:
-    user = User.objects.create_user(email="xd@example.vn", password="x", full_name="Ngô Văn Xây")
+def _official(agency: Agency, email: str, name: str, password: str = DEMO_PASSWORD) -> User:
+    """A handling officer of `agency` with no two-step device yet."""
+    user = User.objects.create_user(email=email, password=password, full_name=name)
     Membership.objects.create(
         user=user, agency=agency, role=Role.HANDLING_OFFICER, started_on=date(2025, 7, 1)
     )
@@ -114,6 +123,10 @@ class Edge:
     invalid: int = 422
     method: str = "post"
     follow: bool = False  # the view redirects and tells the problem on the next page
+    # What the person did before reaching the form, on the client: the session's step in a
+    # flow (a sign-up waiting for its codes, a password step before the second factor).
+    before: Callable[[Client, World], None] | None = None
+    form_kwargs: dict[str, Any] = field(default_factory=dict)  # the view's, when it adds fields
 
 
 def _letter_data(w: World) -> dict[str, str]:
@@ -167,6 +180,81 @@ def _minutes_data(w: World) -> dict[str, str]:
 
 def _questions(w: World) -> list[int]:
     return list(w.open_dialogue.questions.order_by("pk").values_list("pk", flat=True))
+
+
+# --- the steps before a form: sign-up and password reset by a code, the second factor ---------
+
+LOGIN, RESET = "/accounts/login/", "/accounts/password-reset/"
+SIGNUP_PHONE, SIGNUP_EMAIL = "+84987654321", "hoa@example.vn"
+NEW_PASSWORD = "Sông-Hồng-chảy-mãi-2027"
+
+
+def _sent(client: Client, url: str, data: dict[str, str]) -> str:
+    """Post as the person does, with what the request queued after commit (the codes it
+    sends) done; where the answer redirects."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302, f"{url} answered {response.status_code}"
+    return str(response.url)
+
+
+def _signed_up(client: Client, w: World) -> None:
+    """A sign-up waiting for the codes sent to its phone and e-mail address."""
+    data = {"full_name": "Phan Thị Hoa", "email": SIGNUP_EMAIL, "phone": "0987 654 321",
+            "password1": "Hoa-sen-trong-ao-2026", "password2": "Hoa-sen-trong-ao-2026",
+            "consent": "on"}  # fmt: skip
+    assert _sent(client, "/accounts/signup/", data) == "/accounts/signup/confirm/"
+    w.extra["signup"] = {
+        "phone": last_sms_code(SIGNUP_PHONE),
+        "email": last_mail_code(SIGNUP_EMAIL),
+    }
+
+
+def _reset_asked(role: Role) -> Callable[[Client, World], None]:
+    """'Forgot password' asked for the account of `role` by its e-mail; the code received."""
+
+    def step(client: Client, w: World) -> None:
+        email = str(w.users[role].email)
+        assert _sent(client, RESET, {"login": email}) == RESET + "code/"
+        w.extra[f"reset {role}"] = last_mail_code(email)
+
+    return step
+
+
+def _reset_passed(client: Client, w: World) -> None:
+    """The code of a password reset entered: a new password is next."""
+    _reset_asked(Role.AUDITOR)(client, w)
+    code = w.extra[f"reset {Role.AUDITOR}"]
+    assert _sent(client, RESET + "code/", {"code": code}) == RESET + "new/"
+
+
+def _password_step(client: Client, user: User) -> str:
+    return _sent(client, LOGIN, {"username": str(user.email), "password": DEMO_PASSWORD})
+
+
+def _enrolling(client: Client, w: World) -> None:
+    """An official with no device, past the password step, holding the enrolment code an
+    administrator issued."""
+    user = _official(w.agency, "moi@example.vn", "Mai Văn Mới")
+    w.extra["enrolment"] = enrolment.enrolment_code_issue(
+        user=user, by=w.users[Role.ADMINISTRATOR]
+    ).code
+    assert _password_step(client, user).startswith("/accounts/two-factor/enrol/?")
+
+
+def _recovering(client: Client, w: World) -> None:
+    """The handling officer, past the password step, with a recovery code for a lost phone."""
+    handler = w.users[Role.HANDLING_OFFICER]
+    w.extra["recovery"] = enrolment.recovery_codes_create(user=handler)[0]
+    assert _password_step(client, handler).startswith("/accounts/two-factor/?")
+
+
+def _delegation_data(w: World) -> dict[str, str]:
+    return {
+        "agency": str(w.agency.pk), "delegate": str(w.users[Role.HANDLING_OFFICER].pk),
+        "document_number": "12/GUQ-UBND", "document_date": "2026-11-20",
+        "valid_from": "2026-11-23", "valid_until": "",
+    }  # fmt: skip
 
 
 WEB_EDGES: list[Edge] = [
@@ -246,6 +334,22 @@ WEB_EDGES: list[Edge] = [
                     "consent": "on"}),
     Edge(account_forms.TwoFactorCodeForm, UNVERIFIED, lambda w: "/accounts/two-factor/",
          lambda w: {"code": w.extra["totp"]}),
+    Edge(account_forms.RecoveryCodeForm, None, lambda w: "/accounts/two-factor/recovery/",
+         lambda w: {"code": w.extra["recovery"]}, before=_recovering),
+    Edge(account_forms.EnrolmentCodeForm, None, lambda w: "/accounts/two-factor/enrol/",
+         lambda w: {"code": w.extra["enrolment"]}, before=_enrolling),
+    Edge(account_forms.SignupConfirmForm, None, lambda w: "/accounts/signup/confirm/",
+         lambda w: w.extra["signup"], before=_signed_up,
+         form_kwargs={"channels": ["phone", "email"]}),
+    Edge(account_forms.PasswordResetRequestForm, None, lambda w: RESET,
+         lambda w: {"login": "0912 345 678"}),
+    Edge(account_forms.ContactCodeForm, None, lambda w: RESET + "code/",
+         lambda w: {"code": w.extra[f"reset {Role.SUPERVISOR}"]},
+         before=_reset_asked(Role.SUPERVISOR)),
+    Edge(account_forms.NewPasswordForm, None, lambda w: RESET + "new/",
+         lambda w: {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+         before=_reset_passed),
+    Edge(DelegationForm, Role.HEAD, lambda w: "/staff/delegations/", _delegation_data),
 ]  # fmt: skip
 
 # Forms with no text field (nothing to fuzz), and the forms the API and admin tests post.

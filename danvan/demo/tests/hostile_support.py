@@ -113,9 +113,21 @@ def rolled_back() -> Iterator[None]:
     refcache.clear()
 
 
-def session_moved(client: Client) -> bool:
+def session_keep(client: Client) -> None:
+    """Remember the session the client is at (its step in a flow), for session_restore."""
     key = client.cookies.get(settings.SESSION_COOKIE_NAME)
-    return getattr(client, "signed_in_as", None) != (key.value if key else None)
+    client.kept_session = key.value if key else None
+
+
+def session_restore(client: Client) -> None:
+    """Back to the kept session after a request that was rolled back: one that signed in or
+    out, or passed a step, moved the client to a session whose row is gone, while the kept
+    row is back as it was."""
+    kept = getattr(client, "kept_session", None)
+    if kept is None:
+        client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+    else:
+        client.cookies[settings.SESSION_COOKIE_NAME] = kept
 
 
 def client_for(role: Role | str | None, world: World) -> Client:
@@ -129,8 +141,6 @@ def client_for(role: Role | str | None, world: World) -> Client:
         session.save()
     elif role is not None:
         client.force_login(world.users[Role(role)])
-    key = client.cookies.get(settings.SESSION_COOKIE_NAME)
-    client.signed_in_as = key.value if key else None
     return client
 
 
@@ -145,7 +155,9 @@ class Figures:
 
 
 def text_fields(form: Any) -> dict[str, forms.CharField]:
-    fields = getattr(form, "base_fields", {})  # the mixin and the bases have none
+    """The text fields of a form class, or of a form instance (whose __init__ may add some)."""
+    # (the mixin and the bases have no base_fields)
+    fields = form.fields if isinstance(form, forms.BaseForm) else getattr(form, "base_fields", {})
     return {n: f for n, f in fields.items() if isinstance(f, forms.CharField)}
 
 
