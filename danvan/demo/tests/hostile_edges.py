@@ -254,8 +254,9 @@ WEB_EDGES: list[Edge] = [
 
 # --- the evaluation's forms (issue 19) ----------------------------------------------------------
 # Two rounds of the example set scoring the world's commune, made the first time an edge needs
-# them: this year's taking self-assessments (its head scores, names an officer), last year's
-# in review (the supervisor scores with a reason, decides eligibility).
+# them: this year's taking self-assessments (its head scores a line), last year's in review
+# (the supervisor scores a line with a reason, decides eligibility). Opening a round and
+# naming the officer who self-assesses have no text field (NO_TEXT).
 
 
 def _evaluation(w: World) -> dict[str, Any]:
@@ -270,10 +271,11 @@ def _evaluation(w: World) -> dict[str, Any]:
         }  # fmt: skip
         round_start_review(round_=rounds[2025], by=supervisor)
         w.extra["evaluation"] = {
-            "set": criteria_set, "line": criteria_set.criteria.get(code="1.1"),
+            "line": criteria_set.criteria.get(code="1.1"),
             "self": rounds[2026].assessments.get(), "review": rounds[2025].assessments.get(),
         }  # fmt: skip
-    return dict(w.extra["evaluation"])
+    made: dict[str, Any] = w.extra["evaluation"]
+    return made
 
 
 def _evaluation_days() -> tuple[date, date]:
@@ -292,18 +294,7 @@ def _assessment(stage: str, action: str) -> Callable[[World], str]:
     return url
 
 
-def _round_data(w: World) -> dict[str, Any]:
-    self_due, review_due = _evaluation_days()
-    return {"year": "2027", "criteria_set": str(_evaluation(w)["set"].pk),
-            "self_due": self_due.isoformat(), "review_due": review_due.isoformat(),
-            "agencies": [str(w.agency.pk)]}  # fmt: skip
-
-
 WEB_EDGES += [
-    Edge(evaluation_forms.RoundForm, Role.SUPERVISOR, lambda w: "/staff/evaluation/rounds/new/",
-         _round_data),
-    Edge(evaluation_forms.AssessorForm, Role.HEAD, _assessment("self", "assessor"),
-         lambda w: {"assessor": str(w.users[Role.HANDLING_OFFICER].pk)}),
     Edge(evaluation_forms.SelfScoreForm, Role.HEAD, _assessment("self", "self"),
          lambda w: {"points": "4,5", "note": "Kế hoạch số 12/KH-UBND ngày 10/01/2026.",
                     "links": f"/doi-thoai/{w.held_dialogue.pk}/\n/doi-thoai/"}),
@@ -315,4 +306,5 @@ WEB_EDGES += [
 ]  # fmt: skip
 
 # Forms with no text field (nothing to fuzz), and the forms the API and admin tests post.
-NO_TEXT = {case_forms.AssignForm, case_forms.ImportForm}
+NO_TEXT = {case_forms.AssignForm, case_forms.ImportForm, evaluation_forms.RoundForm,
+           evaluation_forms.AssessorForm}  # fmt: skip
