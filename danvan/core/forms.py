@@ -27,7 +27,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from .text import CONTROL_CHARACTER, INVALID_TEXT, SCAN_MAX, TextRefused, clean_input
+from .text import CONTROL_CHARACTER, INVALID_TEXT, SCAN_MAX, TextRefused, clean_input, parse_id
 
 TEXT_MAX = 20_000  # characters, for a text field that sets no limit (about eight pages)
 
@@ -120,3 +120,20 @@ class TextForm(NormalisedText, forms.Form):
 
 class TextModelForm(NormalisedText, forms.ModelForm[Any]):
     """`forms.ModelForm` with the platform's text cleaning (the admin's forms use it)."""
+
+
+class ModelMultipleIdField(forms.ModelMultipleChoiceField[Any]):
+    """Ticked rows, by id. An id that no 64-bit column holds gets the field's "not a valid
+    value" message: the plain field would hand it to SQLite, which cannot bind it, and the
+    person would get a server error instead."""
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            for pk in value:
+                if parse_id(str(pk)) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super().clean(value)

@@ -3,9 +3,11 @@ year's round open for self-assessment, a few units already self-assessed."""
 
 from datetime import timedelta
 from decimal import Decimal
+from io import BytesIO
 
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from danvan.accounts.models import User
 from danvan.cases.uploads import check_upload
@@ -40,9 +42,18 @@ SELF_ASSESSED = {f"ubnd-c{DEMO_COMMUNE_CODE}": (Decimal("0.95"), False),
 PAPER_NOTE = "Nhập theo báo cáo tự đánh giá bằng giấy của đơn vị."
 # The line the demo commune's head still has to score before sending the self-assessment.
 LEFT_TO_DO = {"10.1"}
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
-       b"/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-       b"trailer<</Root 1 0 R>>\n%%EOF\n")  # fmt: skip
+PLAN_NAME = "ke-hoach-dan-van-2026.pdf"
+
+
+def plan_pdf() -> bytes:
+    """The plan a unit attaches as evidence: one blank A4 page, written by pypdf so that
+    the upload check (strict pypdf, `cases.pdf_check`) reads it as any real PDF."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": "Kế hoạch công tác dân vận chính quyền năm 2026"})
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def demo_round_load(*, year: int | None = None) -> Round | None:
@@ -90,7 +101,7 @@ def _score(leaf: Criterion, points: Decimal, head: User | None) -> SelfScore:
         return SelfScore(points=points, note=PAPER_NOTE)
     dialogue = Dialogue.objects.filter(organiser=_agency_of(head)).order_by("id").first()
     links = [dialogue.get_absolute_url()] if dialogue and leaf.code == "8.1" else []
-    files = [check_upload("ke-hoach-dan-van-2026.pdf", PDF)] if leaf.code == "1.1" else []
+    files = [check_upload(PLAN_NAME, plan_pdf())] if leaf.code == "1.1" else []
     return SelfScore(points=points, note="Đã thực hiện theo kế hoạch.", files=files, links=links)
 
 

@@ -10,17 +10,16 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from danvan.cases.uploads import read_limited
+from danvan.core.downloads import XLSX, file_response
+from danvan.core.forms import TextForm, TextModelForm
 
 from .models import CriteriaSet, Criterion, Disqualifier, Round, TierBand
 from .sets import SetError, set_new_version, set_problems, set_put_in_force
 from .sheets import set_export, set_import
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class FrozenInline:
@@ -41,11 +40,13 @@ class FrozenInline:
 
 class TierBandInline(FrozenInline, admin.TabularInline[TierBand, CriteriaSet]):
     model = TierBand
+    form = TextModelForm
     extra = 0
 
 
 class CriterionInline(FrozenInline, admin.StackedInline[Criterion, CriteriaSet]):
     model = Criterion
+    form = TextModelForm
     extra = 0
     fk_name = "criteria_set"
     fields = [("code", "parent", "kind", "position"), "title", ("max_points", "scored_by"),
@@ -63,11 +64,13 @@ class CriterionInline(FrozenInline, admin.StackedInline[Criterion, CriteriaSet])
 
 class DisqualifierInline(FrozenInline, admin.TabularInline[Disqualifier, CriteriaSet]):
     model = Disqualifier
+    form = TextModelForm
     extra = 0
 
 
 @admin.register(CriteriaSet)
 class CriteriaSetAdmin(admin.ModelAdmin[CriteriaSet]):
+    form = TextModelForm
     list_display = ["name", "code", "version", "province", "status", "effective_from",
                     "effective_to", "is_example"]  # fmt: skip
     list_filter = ["status", "is_example", "province"]
@@ -110,10 +113,8 @@ class CriteriaSetAdmin(admin.ModelAdmin[CriteriaSet]):
         criteria_set = queryset.order_by("code", "version").first()
         if criteria_set is None:
             return HttpResponseRedirect(request.get_full_path())
-        response = HttpResponse(set_export(criteria_set), content_type=XLSX)
         name = f"{criteria_set.code}-v{criteria_set.version}.xlsx"
-        response["Content-Disposition"] = content_disposition_header(True, name) or ""
-        return response
+        return file_response(set_export(criteria_set), name=name, content_type=XLSX)
 
     def get_urls(self) -> list[URLPattern]:
         import_view = self.admin_site.admin_view(self.import_view)
@@ -141,7 +142,7 @@ class CriteriaSetAdmin(admin.ModelAdmin[CriteriaSet]):
         return render(request, "evaluation/admin/import.html", context)
 
 
-class ImportForm(forms.Form):
+class ImportForm(TextForm):
     file = forms.FileField(label=gettext_lazy("Spreadsheet (.xlsx)"))
 
 
@@ -149,6 +150,7 @@ class ImportForm(forms.Form):
 class RoundAdmin(admin.ModelAdmin[Round]):
     """Rounds are run from the staff pages; the administration only shows them."""
 
+    form = TextModelForm
     list_display = ["year", "province", "criteria_set", "status", "self_due", "review_due"]
     list_filter = ["status", "year"]
 

@@ -17,8 +17,6 @@ from .models import Group, Round
 from .results import Row, lines_of, round_ranking
 from .sets import Tree
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FLAG_NAMES = {"nhat": "Hạng Nhất", "nhi": "Hạng Nhì", "ba": "Hạng Ba", "": ""}
 GROUP_NAMES = {Group.COMMUNE: "Xã, phường", Group.PROVINCIAL: "Sở, ban, ngành tỉnh"}
 RESULT_HEADINGS = ["Hạng", "Mã đơn vị", "Cơ quan, đơn vị, địa phương", "Nhóm", "Hạng trong nhóm",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from danvan.accounts.models import User
 from danvan.accounts.queries import agency_members
 from danvan.cases.forms import MultipleFileField
+from danvan.core.forms import ModelMultipleIdField, TextForm
 from danvan.places.models import Agency
 
 from .access import UNIT_ROLES
@@ -25,14 +26,14 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RoundForm(forms.Form):
+class RoundForm(TextForm):
     year = forms.IntegerField(label=_("Year"), min_value=2020, max_value=2100)
     criteria_set = forms.ModelChoiceField(
         label=_("Criteria set"), queryset=CriteriaSet.objects.none()
     )
     self_due = forms.DateField(label=_("Self-assessment due"), widget=_date_input())
     review_due = forms.DateField(label=_("Review due"), widget=_date_input())
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = ModelMultipleIdField(
         label=_("Units scored"), queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one unit.")},
@@ -85,7 +86,7 @@ def _points_field(criterion: Criterion, label: Any) -> forms.DecimalField:
     )  # fmt: skip
 
 
-class SelfScoreForm(forms.Form):
+class SelfScoreForm(TextForm):
     points = forms.DecimalField()  # replaced in __init__ with the line's own limits
     note = forms.CharField(label=_("Note"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
@@ -123,7 +124,7 @@ def platform_path(text: str) -> str:
     return path
 
 
-class ReviewScoreForm(forms.Form):
+class ReviewScoreForm(TextForm):
     points = forms.DecimalField()
     reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
@@ -133,7 +134,7 @@ class ReviewScoreForm(forms.Form):
         self.fields["points"] = _points_field(criterion, _("Points (reviewed)"))
 
 
-class AssessorForm(forms.Form):
+class AssessorForm(TextForm):
     assessor = forms.ModelChoiceField(
         label=_("Officer who self-assesses"), queryset=User.objects.none(), required=False,
         empty_label=_("The head alone"),
@@ -146,7 +147,7 @@ class AssessorForm(forms.Form):
         self.fields["assessor"].queryset = officials.order_by("full_name")  # type: ignore[attr-defined]
 
 
-class EligibilityForm(forms.Form):
+class EligibilityForm(TextForm):
     eligible = forms.TypedChoiceField(
         label=_("Eligible for a tier"), coerce=lambda value: value == "yes",
         choices=[("yes", _("Eligible")), ("no", _("Not eligible"))], widget=forms.RadioSelect,

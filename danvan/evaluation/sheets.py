@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from danvan.core.forms import refusal_message
+from danvan.core.text import TextRefused, clean_input
 from danvan.places.models import Unit
 
 from .metrics import METRICS
@@ -39,6 +41,8 @@ CRITERIA_COLUMNS = [
     ("Điểm khi không có số liệu", "no_data_points"),
 ]  # fmt: skip
 YES, NO = "có", "không"
+TEXT_FIELDS = {"code", "name", "province", "legal_basis", "is_example", "flag_tier", "tie_break"}
+MULTILINE = {"title", "evidence"}  # the criteria's columns that may hold several lines
 
 
 # Export ---------------------------------------------------------------------------------
@@ -116,8 +120,16 @@ class SheetError(SetError):
 class _Reader:
     problems: list[str]
 
-    def text(self, value: Any) -> str:
-        return "" if value is None else str(value).strip()
+    def text(self, value: Any, where: str, *, multiline: bool = False) -> str:
+        """The cell's text cleaned as at every edge (`core.text`): a character nobody types
+        is a mistake at `where`, said as a form says it."""
+        if value is None:
+            return ""
+        try:
+            return clean_input(str(value), multiline=multiline).strip()
+        except TextRefused as error:
+            self.problems.append(f"{where}: {refusal_message(error)}")
+            return ""
 
     def decimal(self, value: Any, where: str, *, optional: bool = False) -> Decimal | None:
         if value is None or str(value).strip() == "":
@@ -136,7 +148,7 @@ class _Reader:
             return value.date()
         if isinstance(value, date):
             return value
-        text = self.text(value)
+        text = self.text(value, where)
         if not text and optional:
             return None
         try:
@@ -163,10 +175,8 @@ def set_import(data: bytes) -> CriteriaSet:
     reader = _Reader([])
     header = _read_set(reader, _rows(book[SET_SHEET]))
     nodes = _read_criteria(reader, _rows(book[CRITERIA_SHEET])[1:])
-    bands = [(reader.text(r[0]), reader.text(r[1]), reader.decimal(r[2], f"{BANDS_SHEET} {n}"))
-             for n, r in enumerate(_rows(book[BANDS_SHEET])[1:], 2) if any(r)]  # fmt: skip
-    disqualifiers = [(reader.text(r[0]), reader.text(r[1]))
-                     for r in _rows(book[DISQUALIFIERS_SHEET])[1:] if any(r)]  # fmt: skip
+    bands = _read_bands(reader, _rows(book[BANDS_SHEET])[1:])
+    disqualifiers = _read_disqualifiers(reader, _rows(book[DISQUALIFIERS_SHEET])[1:])
     if reader.problems:
         raise SheetError(" ".join(reader.problems))
     return _save(header, nodes, bands, disqualifiers)
@@ -177,26 +187,45 @@ def _rows(sheet: Any) -> list[list[Any]]:
 
 
 def _read_set(reader: _Reader, rows: list[list[Any]]) -> dict[str, Any]:
-    by_label = {reader.text(row[0]): row[1] for row in rows}
-    values = {key: by_label.get(label) for label, key in SET_FIELDS}
     where = SET_SHEET
-    province = Unit.objects.filter(level=Unit.Level.PROVINCE, code=reader.text(values["province"]),
+    by_label = {reader.text(row[0], where): row[1] for row in rows}
+    values = {key: by_label.get(label) for label, key in SET_FIELDS}
+    text = {key: reader.text(values[key], f"{where}: {label}") for label, key in SET_FIELDS
+            if key in TEXT_FIELDS}  # fmt: skip
+    province = Unit.objects.filter(level=Unit.Level.PROVINCE, code=text["province"],
                                    valid_until__isnull=True).first()  # fmt: skip
     if province is None:
         reader.problems.append(_("%(where)s: no province has the code %(code)s.")
-                               % {"where": where, "code": values["province"]})  # fmt: skip
+                               % {"where": where, "code": text["province"]})  # fmt: skip
     return {
-        "province": province, "code": reader.text(values["code"]), "name": reader.text(values["name"]),
+        "province": province, "code": text["code"], "name": text["name"],
         "version": int(reader.decimal(values["version"], f"{where}: Phiên bản") or 1),
-        "legal_basis": reader.text(values["legal_basis"]),
+        "legal_basis": text["legal_basis"],
         "effective_from": reader.day(values["effective_from"], f"{where}: Hiệu lực từ"),
         "effective_to": reader.day(values["effective_to"], f"{where}: Hiệu lực đến", optional=True),
-        "is_example": reader.text(values["is_example"]).lower() == YES,
+        "is_example": text["is_example"].lower() == YES,
         "bonus_cap": reader.decimal(values["bonus_cap"], f"{where}: Điểm thưởng", optional=True) or Decimal(0),
-        "flag_tier": reader.text(values["flag_tier"]),
+        "flag_tier": text["flag_tier"],
         "flag_count": int(reader.decimal(values["flag_count"], f"{where}: Số cờ", optional=True) or 0),
-        "tie_break": reader.text(values["tie_break"]) or "code",
+        "tie_break": text["tie_break"] or "code",
     }  # fmt: skip
+
+
+def _read_bands(reader: _Reader, rows: list[list[Any]]) -> list[tuple[str, str, Any]]:
+    bands = []
+    for number, row in enumerate(rows, 2):
+        if any(row):
+            where = f"{BANDS_SHEET} {number}"
+            bands.append((reader.text(row[0], where), reader.text(row[1], where),
+                          reader.decimal(row[2], where)))  # fmt: skip
+    return bands
+
+
+def _read_disqualifiers(reader: _Reader, rows: list[list[Any]]) -> list[tuple[str, str]]:
+    where = DISQUALIFIERS_SHEET
+    return [(reader.text(row[0], f"{where} {number}"),
+             reader.text(row[1], f"{where} {number}", multiline=True))
+            for number, row in enumerate(rows, 2) if any(row)]  # fmt: skip
 
 
 def _read_criteria(reader: _Reader, rows: list[list[Any]]) -> list[dict[str, Any]]:
@@ -206,7 +235,8 @@ def _read_criteria(reader: _Reader, rows: list[list[Any]]) -> list[dict[str, Any
             continue
         where = f"{CRITERIA_SHEET} {number}"
         node: dict[str, Any] = {
-            key: reader.text(row[n]) for n, (_label, key) in enumerate(CRITERIA_COLUMNS)
+            key: reader.text(row[n], where, multiline=key in MULTILINE)
+            for n, (_label, key) in enumerate(CRITERIA_COLUMNS)
         }
         node["max_points"] = reader.decimal(row[4], where)
         for n, key in ((9, "zero_at"), (10, "full_at"), (12, "no_data_points")):

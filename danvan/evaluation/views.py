@@ -10,15 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts.models import User
+from danvan.core.downloads import DOCX, XLSX, file_response
 
 from . import access, queries, services
-from .documents import DOCX, XLSX, decision_docx, results_xlsx
+from .documents import decision_docx, results_xlsx
 from .forms import RoundForm
 from .models import RoundStatus
 from .results import Row
@@ -129,18 +129,14 @@ def _grouped(rows: list[Row]) -> list[tuple[str, list[Row]]]:
 @login_required
 def ranking_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.get_round_for_ranking(request.user, pk)
-    return _file(results_xlsx(round_), XLSX, f"ket-qua-danh-gia-{round_.year}.xlsx")
+    return file_response(
+        results_xlsx(round_), name=f"ket-qua-danh-gia-{round_.year}.xlsx", content_type=XLSX
+    )
 
 
 @require_GET
 @login_required
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.get_round_for_oversight(request.user, pk)
-    return _file(decision_docx(round_), DOCX, f"quyet-dinh-cong-bo-ket-qua-{round_.year}.docx")
-
-
-def _file(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name) or ""
-    response["Cache-Control"] = "private, no-store"
-    return response
+    name = f"quyet-dinh-cong-bo-ket-qua-{round_.year}.docx"
+    return file_response(decision_docx(round_), name=name, content_type=DOCX)

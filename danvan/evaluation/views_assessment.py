@@ -10,12 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from danvan.accounts.models import User
 from danvan.cases.uploads import form_files
+from danvan.core.downloads import file_response
 from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
 
 from . import access, queries, services
@@ -248,13 +248,11 @@ def figures(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def evidence_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+    """An evidence file, as a download (`core.downloads`): never rendered in the page."""
     assessment = access.get_assessment_for_user(request.user, pk)
     item = Evidence.objects.filter(pk=evidence_id, assessment=assessment).exclude(sha256="").first()
     if item is None:
         raise Http404
     with item.file.open("rb") as handle:
-        response = HttpResponse(handle.read(), content_type=item.content_type)
-    inline = item.content_type.startswith("image/") or item.content_type.endswith("pdf")
-    response["Content-Disposition"] = content_disposition_header(not inline, item.name) or ""
-    response["Cache-Control"] = "private, no-store"
-    return response
+        data = handle.read()
+    return file_response(data, name=item.name, content_type=item.content_type)

@@ -28,13 +28,17 @@ from danvan.cases.models import Case, Topic
 from danvan.cases.views_delegations import DelegationForm
 from danvan.cases.views_retention import RetentionDecisionForm
 from danvan.demo.dialogues import DEMO_TITLE_HELD, DEMO_TITLE_OPEN, demo_dialogues_load
+from danvan.demo.evaluation import demo_criteria_set
 from danvan.demo.reception import demo_reception_load
 from danvan.dialogues import forms as dialogue_forms
 from danvan.dialogues.models import Commitment, CommitmentStatus, Dialogue
+from danvan.evaluation import forms as evaluation_forms
+from danvan.evaluation.services import RoundPlan, round_open, round_start_review
 from danvan.places.models import Agency, Unit
 from danvan.privacy.forms import DataRequestForm
 from danvan.reception import forms as reception_forms
 from danvan.reception.models import ReceptionSession
+from danvan.rulebook.store import current_calendar
 
 DEMO_PASSWORD = "Demo-Password-2026"  # conftest.DEMO_PASSWORD
 OWNER = "owner"  # an official of the agency that keeps a dialogue's promises
@@ -352,5 +356,59 @@ WEB_EDGES: list[Edge] = [
     Edge(DelegationForm, Role.HEAD, lambda w: "/staff/delegations/", _delegation_data),
 ]  # fmt: skip
 
+# --- the evaluation's forms (issue 19) ----------------------------------------------------------
+# Two rounds of the example set scoring the world's commune, made the first time an edge needs
+# them: this year's taking self-assessments (its head scores a line), last year's in review
+# (the supervisor scores a line with a reason, decides eligibility). Opening a round and
+# naming the officer who self-assesses have no text field (NO_TEXT).
+
+
+def _evaluation(w: World) -> dict[str, Any]:
+    if "evaluation" not in w.extra:
+        supervisor, criteria_set = w.users[Role.SUPERVISOR], demo_criteria_set()
+        self_due, review_due = _evaluation_days()
+        rounds = {
+            year: round_open(plan=RoundPlan(year=year, criteria_set=criteria_set,
+                                            agencies=[w.agency], self_due=self_due,
+                                            review_due=review_due), by=supervisor)
+            for year in (2025, 2026)
+        }  # fmt: skip
+        round_start_review(round_=rounds[2025], by=supervisor)
+        w.extra["evaluation"] = {
+            "line": criteria_set.criteria.get(code="1.1"),
+            "self": rounds[2026].assessments.get(), "review": rounds[2025].assessments.get(),
+        }  # fmt: skip
+    made: dict[str, Any] = w.extra["evaluation"]
+    return made
+
+
+def _evaluation_days() -> tuple[date, date]:
+    calendar = current_calendar()
+    self_due = calendar.next_working_day(timezone.localdate() + timedelta(days=14))
+    review_due = calendar.next_working_day(self_due + timedelta(days=14))
+    return self_due, review_due
+
+
+def _assessment(stage: str, action: str) -> Callable[[World], str]:
+    def url(w: World) -> str:
+        evaluation = _evaluation(w)
+        line = f"lines/{evaluation['line'].pk}/" if action in ("self", "review") else ""
+        return f"/staff/evaluation/assessments/{evaluation[stage].pk}/{line}{action}/"
+
+    return url
+
+
+WEB_EDGES += [
+    Edge(evaluation_forms.SelfScoreForm, Role.HEAD, _assessment("self", "self"),
+         lambda w: {"points": "4,5", "note": "Kế hoạch số 12/KH-UBND ngày 10/01/2026.",
+                    "links": f"/doi-thoai/{w.held_dialogue.pk}/\n/doi-thoai/"}),
+    Edge(evaluation_forms.ReviewScoreForm, Role.SUPERVISOR, _assessment("review", "review"),
+         lambda w: {"points": "3", "reason": "Kế hoạch ban hành muộn so với hướng dẫn."}),
+    Edge(evaluation_forms.EligibilityForm, Role.SUPERVISOR, _assessment("review", "eligibility"),
+         lambda w: {"eligible": "no", "disqualifier": "",
+                    "reason": "Người đứng đầu bị kỷ luật khiển trách trong năm."}),
+]  # fmt: skip
+
 # Forms with no text field (nothing to fuzz), and the forms the API and admin tests post.
-NO_TEXT = {case_forms.AssignForm, case_forms.ImportForm}
+NO_TEXT = {case_forms.AssignForm, case_forms.ImportForm, evaluation_forms.RoundForm,
+           evaluation_forms.AssessorForm}  # fmt: skip

@@ -1,13 +1,14 @@
 """Every view that sends a file sends it as a download, found from the URL configuration
 rather than from a list someone has to remember: a citizen's attachment (staff page and
 public tracking page), a document we issued, dialogue evidence, a reception conclusion
-notice, a person's data export, the administrator's default templates."""
+notice, a person's data export, the administrator's default templates, an evaluation's
+evidence, results table and decision."""
 
 import hashlib
 import inspect
 import re
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,11 +23,14 @@ from danvan.accounts.roles import Role
 from danvan.cases.models import Attachment, Topic
 from danvan.cases.services import attachments_add, case_submit
 from danvan.cases.uploads import TYPES, CleanFile
-from danvan.core.downloads import DOCX, JSON, KNOWN_TYPES, SANDBOX
+from danvan.core.downloads import DOCX, JSON, KNOWN_TYPES, SANDBOX, XLSX
 from danvan.dialogues import services as dialogues
 from danvan.dialogues.services import Promised
+from danvan.evaluation import services as evaluation
+from danvan.evaluation.example import example_set
 from danvan.places.models import Agency, Unit
 from danvan.reception.models import ReceptionSession, SessionKind, SessionStatus
+from danvan.rulebook.store import current_calendar
 
 pytestmark = pytest.mark.django_db
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -113,6 +117,37 @@ def default_template(client_as, demo_user):
     return response, DOCX, "answer.docx"
 
 
+def evaluation_round(demo_user):
+    """This year's round of the example set, scoring the demo commune."""
+    calendar = current_calendar()
+    self_due = calendar.next_working_day(date(2026, 12, 7))
+    plan = evaluation.RoundPlan(
+        year=2026, criteria_set=example_set(province_code="33"),
+        agencies=[Agency.objects.get(code="ubnd-c11953")], self_due=self_due,
+        review_due=calendar.next_working_day(self_due + timedelta(days=14)),
+    )  # fmt: skip
+    return evaluation.round_open(plan=plan, by=demo_user(Role.SUPERVISOR))
+
+
+def evaluation_evidence(client_as, demo_user):
+    assessment = evaluation_round(demo_user).assessments.get()
+    plan = assessment.round.criteria_set.criteria.get(code="1.1")
+    [item] = evaluation.evidence_add(assessment=assessment, criterion=plan, links=[],
+                                     by=demo_user(Role.HEAD), files=[pdf_file("Kế hoạch.pdf")])  # fmt: skip
+    url = f"/staff/evaluation/assessments/{assessment.pk}/evidence/{item.pk}/"
+    return client_as(Role.HEAD).get(url), PDF, "Ke hoach.pdf"
+
+
+def evaluation_results(client_as, demo_user):
+    url = f"/staff/evaluation/rounds/{evaluation_round(demo_user).pk}/ket-qua.xlsx"
+    return client_as(Role.SUPERVISOR).get(url), XLSX, "ket-qua-danh-gia-2026.xlsx"
+
+
+def evaluation_decision(client_as, demo_user):
+    url = f"/staff/evaluation/rounds/{evaluation_round(demo_user).pk}/quyet-dinh.docx"
+    return client_as(Role.SUPERVISOR).get(url), DOCX, "quyet-dinh-cong-bo-ket-qua-2026.docx"
+
+
 DOWNLOADS: dict[str, Callable[..., tuple[Any, str, str]]] = {
     "cases:file": staff_file,
     "cases:public-file": public_file,
@@ -120,6 +155,9 @@ DOWNLOADS: dict[str, Callable[..., tuple[Any, str, str]]] = {
     "reception:conclusion-notice": conclusion_notice,
     "privacy:export": privacy_export,
     "admin:documents_documenttemplate_default": default_template,
+    "evaluation:evidence": evaluation_evidence,
+    "evaluation:ranking-xlsx": evaluation_results,
+    "evaluation:decision": evaluation_decision,
 }
 
 

@@ -164,7 +164,8 @@ def test_hostile_text_in_every_web_form(world, stored):
 
 
 def admin_problems(model_admin: Any, client: Client, request: Any, figures: Figures) -> list[str]:
-    """The add form, and the change form when it is another class (the users')."""
+    """The add form with its inlines, and the change form when it is another class (the
+    users')."""
     meta = model_admin.model._meta
     url = f"/admin/{meta.app_label}/{meta.model_name}/"
     pages = [(url + "add/", model_admin.get_form(request))]
@@ -177,16 +178,34 @@ def admin_problems(model_admin: Any, client: Client, request: Any, figures: Figu
             if not isinstance(field.widget, forms.PasswordInput):
                 figures.fields += 1
                 problems += _admin_field_problems(client, page, name, field, figures)
+    return problems + _inline_problems(model_admin, client, url + "add/", request, figures)
+
+
+def _inline_problems(model_admin: Any, client: Client, url: str, request: Any,
+                     figures: Figures) -> list[str]:  # fmt: skip
+    """The text fields of each inline (a criteria set's criteria, tiers and conditions),
+    posted as the first row of its formset beside every inline's management form."""
+    formsets = [inline.get_formset(request) for inline in model_admin.get_inline_instances(request)]
+    management = {f"{formset.get_default_prefix()}-{key}": "0"
+                  for formset in formsets for key in ("TOTAL_FORMS", "INITIAL_FORMS")}  # fmt: skip
+    problems: list[str] = []
+    for formset in formsets:
+        prefix = formset.get_default_prefix()
+        data = {**management, f"{prefix}-TOTAL_FORMS": "1"}
+        for name, field in text_fields(formset.form).items():
+            figures.fields += 1
+            problems += _admin_field_problems(client, url, f"{prefix}-0-{name}", field, figures,
+                                              data=data)  # fmt: skip
     return problems
 
 
 def _admin_field_problems(client: Client, url: str, name: str, field: forms.CharField,
-                          figures: Figures) -> list[str]:  # fmt: skip
+                          figures: Figures, data: dict[str, str] | None = None) -> list[str]:  # fmt: skip
     problems = []
     for kind in ("nul", "controls", "megabyte"):
         figures.requests += 1
         with rolled_back():
-            response = client.post(url, {name: hostile(kind, "An")})
+            response = client.post(url, {**(data or {}), name: hostile(kind, "An")})
         shown = max_length_shown(field) if kind == "megabyte" else refusal_shown(kind, "An")
         if response.status_code != 200 or shown not in response.content.decode():
             problems.append(f"{url} {name} {kind}: {response.status_code}, no {shown!r}")
@@ -208,3 +227,4 @@ def test_hostile_text_in_every_admin_add_form(world, stored):
     figures.report()
     assert problems == [], "\n".join(problems)
     assert len(ours) >= 12
+    assert figures.fields >= 38  # 38 when the inlines' fields joined (30 before)

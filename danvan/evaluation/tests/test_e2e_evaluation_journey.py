@@ -8,12 +8,13 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from danvan.cases.tests.pdfs import written
 from danvan.core.testing import serious_accessibility_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}
 DESK = {"width": 1280, "height": 800}
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = written(pages=1)  # a real PDF: the upload check reads it with strict pypdf
 REASON = "Kế hoạch ban hành muộn so với hướng dẫn của tỉnh."
 
 

@@ -15,13 +15,14 @@ from openpyxl import load_workbook
 
 from danvan.accounts.models import Membership, User
 from danvan.accounts.roles import Role
+from danvan.cases.tests.pdfs import written
 from danvan.evaluation import services
 from danvan.evaluation.models import AssessmentStatus, Criterion, ScoreEntry, Stage
 from danvan.places.models import Agency
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = written(pages=1)  # a real PDF: the upload check reads it with strict pypdf
 
 
 @pytest.fixture
@@ -276,6 +277,22 @@ def test_a_deadline_on_a_day_off_is_refused(client_as, small_set):
     assert response.status_code == 422
     assert "29/11/2026 không phải là ngày làm việc; ngày làm việc kế tiếp là 30/11/2026." in (
         response.content.decode())  # fmt: skip
+    assert not small_set.rounds.exists()
+
+
+def test_a_unit_id_no_database_holds_is_refused_in_vietnamese_not_a_server_error(
+    client_as, small_set
+):
+    """SQLite cannot bind an integer past 64 bits: the id never reaches the query."""
+    from danvan.evaluation.tests.conftest import working_day
+
+    too_long = "9" * 30
+    data = {"year": 2026, "criteria_set": small_set.pk, "self_due": working_day(7).isoformat(),
+            "review_due": working_day(21).isoformat(),
+            "agencies": [Agency.objects.get(code="hy-so-xd").pk, too_long]}  # fmt: skip
+    response = client_as(Role.SUPERVISOR).post(reverse("evaluation:round-new"), data)
+    assert response.status_code == 422
+    assert f"“{too_long}” không phải là giá trị hợp lệ." in response.content.decode()
     assert not small_set.rounds.exists()
 
 

@@ -144,6 +144,42 @@ def test_an_import_with_mistakes_says_where_and_saves_nothing():
     assert CriteriaSet.objects.count() == before
 
 
+def edited(data, version, cells_by_sheet):
+    book = load_workbook(BytesIO(with_version(data, version)))
+    for sheet, edits in cells_by_sheet.items():
+        for cell, value in edits.items():
+            book[sheet][cell] = value
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_import_cleans_its_text_as_every_form_does():
+    """Invisible formatting pasted into a cell is dropped and the text composed (NFC)."""
+    data = edited(set_export(example_set(province_code="33")), 9, {
+        "Tiêu chí": {"D3": "Ban ha\u0300nh\u202e kế hoạch\r\ntrong năm\u200b"},
+        "Xếp loại": {"B2": "Xuất\u2066 sắc\nloại"},
+    })  # fmt: skip
+    imported = set_import(data)
+    assert Criterion.objects.get(criteria_set=imported, code="1.1").title == (
+        "Ban hành kế hoạch\ntrong năm"
+    )
+    assert TierBand.objects.get(criteria_set=imported, code="xuat-sac").label == "Xuất sắc loại"
+
+
+def test_an_import_with_a_control_character_says_where_and_saves_nothing():
+    data = edited(set_export(example_set(province_code="33")), 10,
+                  {"Không đủ điều kiện": {"B2": "Người đứng đầu\x85 bị kỷ luật"}})  # fmt: skip
+    before = CriteriaSet.objects.count()
+    with pytest.raises(SheetError) as error:
+        set_import(data)
+    assert error.value.message == (
+        "Không đủ điều kiện 2: Nội dung có một ký tự điều khiển ẩn (U+0085, ở ký tự thứ 15),"
+        " không phải chữ gõ từ bàn phím. Vui lòng xóa ký tự đó rồi gửi lại."
+    )
+    assert CriteriaSet.objects.count() == before
+
+
 def test_a_file_that_is_not_a_workbook_is_refused():
     with pytest.raises(SheetError) as error:
         set_import(b"not a workbook")
