@@ -14,7 +14,7 @@ from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.forms import NormalisedText, TextForm, TextModelForm
+from danvan.core.forms import ModelMultipleIdField, NormalisedText, TextForm, TextModelForm
 from danvan.core.text import is_number
 
 from . import onetime
@@ -143,6 +143,7 @@ class UserAdminChangeForm(_ContactCleaning, UserChangeForm):  # type: ignore[typ
             "full_name", "email", "phone", "password", "is_active", "is_staff", "is_superuser",
             "groups", "last_login", "date_joined",
         )  # fmt: skip
+        field_classes = {"groups": ModelMultipleIdField}
 
 
 class TwoFactorCodeForm(TextForm):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from danvan.accounts.models import User
-from danvan.core.forms import TextForm
+from danvan.core.forms import ModelMultipleIdField, TextForm
 
 from .access import retention_agency_ids
 from .models import Case
@@ -24,7 +24,7 @@ KEEP, DESTROY = "keep", "destroy"
 
 
 class RetentionDecisionForm(TextForm):
-    cases = forms.ModelMultipleChoiceField(
+    cases = ModelMultipleIdField(
         label=gettext_lazy("Letters"),
         queryset=Case.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -16,7 +16,7 @@ from danvan.cases.access import visible_cases
 from danvan.cases.forms import MultipleFileField
 from danvan.cases.models import Case
 from danvan.cases.workflow import Kind
-from danvan.core.forms import TextForm
+from danvan.core.forms import ModelMultipleIdField, TextForm
 from danvan.places.models import Agency
 
 from .models import Dialogue, Question
@@ -37,7 +37,7 @@ class DialogueForm(TextForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     organiser = forms.ModelChoiceField(label=_("Organising agency"), queryset=Agency.objects.none())
     chair = forms.ModelChoiceField(label=_("Chair"), queryset=User.objects.none())
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = ModelMultipleIdField(
         label=_("Agencies attending"),
         queryset=Agency.objects.filter(is_active=True).order_by("name"),
         required=False,
@@ -116,7 +116,7 @@ class HideForm(TextForm):
 
 class GroupForm(TextForm):
     title = forms.CharField(label=_("Group title"), max_length=200)
-    questions = forms.ModelMultipleChoiceField(
+    questions = ModelMultipleIdField(
         label=_("Questions"), queryset=Question.objects.none(), widget=forms.MultipleHiddenInput
     )
 

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.utils import translation
 
-from danvan.core.forms import TEXT_MAX, NormalisedText, TextForm
+from danvan.core.forms import TEXT_MAX, ModelMultipleIdField, NormalisedText, TextForm
 from danvan.core.testing import served_form_classes
 
 MEGABYTE = "a" * 1_048_576
@@ -164,3 +164,16 @@ def test_every_text_widget_is_cleaned(widget):
     form = OneField({"value": "a\x01"})
     assert not form.is_valid()
     assert form.errors.as_data()["value"][0].code == "control_character"
+
+
+def test_every_multiple_choice_of_rows_refuses_an_id_the_database_cannot_hold():
+    """A plain ModelMultipleChoiceField hands a 70-bit id to SQLite, which raises
+    OverflowError: a server error for a crafted post. ModelMultipleIdField refuses it."""
+    plain = sorted(
+        f"{cls.__module__}.{cls.__qualname__}.{name}"
+        for cls in served_form_classes()
+        for name, field in getattr(cls, "base_fields", {}).items()
+        if isinstance(field, forms.ModelMultipleChoiceField)
+        and not isinstance(field, ModelMultipleIdField)
+    )
+    assert plain == []
