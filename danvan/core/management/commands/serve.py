@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 POLL_SECONDS = 0.5
+FIRST_RUN_AFTER, STAGGER = 10.0, 15.0  # seconds: the first periodic command, then the next
 
 
 class Command(BaseCommand):
@@ -45,14 +46,21 @@ class Command(BaseCommand):
         stopping = False
         minutes = options["sweep_minutes"]
         # Periodic commands, each safe to run on every machine and to repeat.
+        periodic = [
+            ("sweep_deadlines", minutes * 60),
+            ("remind_commitments", minutes * 60),
+            ("remind_evaluation", minutes * 60),
+            ("detect_hot_issues", 3600 if minutes > 0 else 0),
+            ("train_suggesters", 24 * 3600 if minutes > 0 else 0),
+            ("plan_reception_sessions", 24 * 3600 if minutes > 0 else 0),
+            ("sweep_retention", 24 * 3600 if minutes > 0 else 0),
+        ]
+        # Started one after another, not all at once: seven Python processes starting
+        # beside the web server kept an old office PC (or a loaded test machine) from
+        # answering the first page for minutes.
         sweepers = [
-            _Sweeper("sweep_deadlines", minutes * 60),
-            _Sweeper("remind_commitments", minutes * 60),
-            _Sweeper("remind_evaluation", minutes * 60),
-            _Sweeper("detect_hot_issues", 3600 if minutes > 0 else 0),
-            _Sweeper("train_suggesters", 24 * 3600 if minutes > 0 else 0),
-            _Sweeper("plan_reception_sessions", 24 * 3600 if minutes > 0 else 0),
-            _Sweeper("sweep_retention", 24 * 3600 if minutes > 0 else 0),
+            _Sweeper(command, every, first_after=FIRST_RUN_AFTER + STAGGER * n)
+            for n, (command, every) in enumerate(periodic)
         ]
 
         def stop(signum: int, frame: object) -> None:
@@ -73,10 +81,10 @@ class Command(BaseCommand):
 class _Sweeper:
     """Starts a management command now and then; never two of it at once from this machine."""
 
-    def __init__(self, command: str, every_seconds: float) -> None:
+    def __init__(self, command: str, every_seconds: float, *, first_after: float = 0) -> None:
         self.command = command
         self.every = every_seconds
-        self.next_at = time.monotonic()
+        self.next_at = time.monotonic() + first_after
         self.child: subprocess.Popen[bytes] | None = None
 
     def tick(self) -> None:
