@@ -18,7 +18,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .models import Case, CaseFingerprint, HotIssue, Topic
+from danvan.cases.models import Case, CaseFingerprint, Topic
+
+from .models import HotIssue
 
 WINDOW_DAYS = 7
 HISTORY_WEEKS = 8
