@@ -1,10 +1,10 @@
-"""What insights keeps: hot issues found in the letters."""
+"""What insights keeps: hot issues found in the letters, and the roll-up of letter figures."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from danvan.cases.models import Case, Topic
-from danvan.places.models import Unit
+from danvan.places.models import Agency, Unit
 
 
 class HotIssue(models.Model):
@@ -37,3 +37,85 @@ class HotIssue(models.Model):
 
     def __str__(self) -> str:
         return self.label or f"{self.topic} / {self.unit}"
+
+
+class LetterMonth(models.Model):
+    """Figures on letters for one month and one combination of agency, commune, topic and
+    kind: a row of the roll-up the overview and the periodic reports read (rollup.py).
+
+    Each figure is counted in the month its defining date falls in, as `cases.stats`
+    defines it: received by the receipt date, on time / late by the deadline, ratings by
+    the answer date, complaints accepted on time / late by the acceptance deadline.
+    """
+
+    month = models.DateField(_("month"))  # its first day
+    agency = models.ForeignKey(
+        Agency, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False,
+        db_index=False,
+    )  # fmt: skip
+    topic = models.ForeignKey(
+        Topic, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False,
+        db_index=False,
+    )  # fmt: skip
+    kind = models.CharField(_("kind"), max_length=20)
+    received = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    complaints_on_time = models.PositiveIntegerField(default=0)
+    complaints_late = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly letter figures")
+        verbose_name_plural = _("monthly letter figures")
+        indexes = [
+            models.Index(fields=["month", "agency"], name="letter_month_agency"),
+            models.Index(fields=["unit", "month"], name="letter_month_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} {self.agency_id} {self.kind}"
+
+
+class LetterNow(models.Model):
+    """Letters open now, and those of them overdue, per agency, commune, topic and kind."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False,
+        db_index=False,
+    )  # fmt: skip
+    topic = models.ForeignKey(
+        Topic, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False,
+        db_index=False,
+    )  # fmt: skip
+    kind = models.CharField(_("kind"), max_length=20)
+    open = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("open letter figures")
+        verbose_name_plural = _("open letter figures")
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.kind}: {self.open}"
+
+
+class Rollup(models.Model):
+    """When the roll-up was last rebuilt (one row)."""
+
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("roll-up of letter figures")
+        verbose_name_plural = _("roll-ups of letter figures")
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at:%Y-%m-%d %H:%M}"

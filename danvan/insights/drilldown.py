@@ -1,0 +1,82 @@
+"""The letters behind a figure of the overview, a page at a time in the queue's order.
+
+Rows carry no text and no sender: number, kind, topic, agency, commune, status, dates.
+Each row says whether the user may open the letter (cases.access), and only then links.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from danvan.accounts.access import AnyUser
+from danvan.cases.access import visible_cases
+from danvan.cases.models import Case
+from danvan.cases.queries import deadline_page
+from danvan.cases.workflow import OPEN, Status
+
+from .access import Scope
+from .models import HotIssue
+from .queries import Filters, topic_subtree
+
+PAGE_SIZE = 50
+WHAT = ("received", "open", "overdue", "hot")
+RUNNING = sorted(OPEN - {Status.INFO_REQUESTED})
+
+
+@dataclass(frozen=True)
+class Behind:
+    """What a figure counts: `what` of WHAT, narrowed by the overview's filters."""
+
+    what: str
+    filters: Filters
+    agency: int | None = None
+    issue: int | None = None
+
+
+@dataclass(frozen=True)
+class LetterPage:
+    rows: list[Case]
+    openable: set[int]
+    next_key: str | None
+
+
+def letters_behind(*, user: AnyUser, scope: Scope, behind: Behind, after: str | None) -> LetterPage:
+    cases = _cases(scope, behind).select_related("agency", "unit", "topic")
+    dated_only = behind.what == "overdue"
+    page = deadline_page(cases, after=after, size=PAGE_SIZE, dated_only=dated_only)
+    ids = [case.pk for case in page.cases]
+    openable = set(visible_cases(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return LetterPage(page.cases, openable, page.next_key)
+
+
+def _cases(scope: Scope, behind: Behind) -> QuerySet[Case]:
+    f = behind.filters
+    cases = Case.objects.all()
+    if behind.agency is not None:
+        cases = cases.filter(agency_id=behind.agency)
+    elif not scope.province:  # a head: their agencies; the province: every agency
+        cases = cases.filter(agency_id__in=sorted(scope.agency_ids))
+    if f.unit:
+        cases = cases.filter(unit_id=f.unit)
+    if f.topic:
+        cases = cases.filter(topic_id__in=topic_subtree(f.topic))
+    if f.kind:
+        cases = cases.filter(kind=f.kind)
+    return _what(cases, behind)
+
+
+def _what(cases: QuerySet[Case], behind: Behind) -> QuerySet[Case]:
+    if behind.what == "open":
+        return cases.filter(status__in=sorted(OPEN))
+    if behind.what == "overdue":
+        return cases.filter(status__in=RUNNING, due_on__lt=timezone.localdate())
+    if behind.what == "hot":
+        members = HotIssue.cases.through.objects.filter(hotissue_id=behind.issue or 0)
+        return cases.filter(pk__in=members.values("case_id"))
+    zone = timezone.get_default_timezone()
+    period = behind.filters.period
+    t0 = datetime.combine(period.start, time.min, tzinfo=zone)
+    t1 = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone)
+    return cases.filter(merged_into__isnull=True, received_at__gte=t0, received_at__lt=t1)
