@@ -22,11 +22,11 @@ D = date.fromisoformat
 
 def figures(code, **filters):
     scope = Scope(frozenset(Agency.objects.values_list("pk", flat=True)), province=True)
-    found = letters_by(scope, Filters(period=period_parse(code), **filters), "agency_id")
+    found = letters_by(scope, Filters(period=period_parse(code), **filters), "agency_id")  # type: ignore[arg-type]
     return found[commune()]
 
 
-def test_october_from_the_rollup_is_octobers_hand_count(october):
+def test_october_from_the_rollup_is_octobers_hand_count(october):  # noqa: F811 (the fixture)
     refresh()
     row = figures("2026-10")
     # The hand count of danvan/cases/tests/test_stats.py::test_october_counted_by_hand.
@@ -36,7 +36,7 @@ def test_october_from_the_rollup_is_octobers_hand_count(october):
 
 
 @pytest.mark.parametrize("code", ["2026-09", "2026-10", "2026-11", "2026-Q4", "2026-H2", "2026"])
-def test_every_period_sums_to_what_letter_stats_counts(october, code):
+def test_every_period_sums_to_what_letter_stats_counts(october, code):  # noqa: F811 (the fixture)
     refresh()
     period = period_parse(code)
     expected = letter_stats(start=period.start, end=period.end)[commune()]
@@ -47,7 +47,7 @@ def test_every_period_sums_to_what_letter_stats_counts(october, code):
         expected.rating_sum, expected.complaints_on_time, expected.complaints_late)  # fmt: skip
 
 
-def test_open_and_overdue_now_as_the_sweep_sees_them(october):
+def test_open_and_overdue_now_as_the_sweep_sees_them(october):  # noqa: F811 (the fixture)
     refresh()
     row = figures("2026-11")
     # As test_stats' November: 7 overdue now; open: those 7, L12 (waiting for the citizen).
@@ -80,7 +80,7 @@ def test_a_letter_moved_to_another_agency_leaves_the_first(submit, handler):
     assert not LetterNow.objects.filter(agency=works).exists()
 
 
-def test_a_second_refresh_replaces_the_first(october):
+def test_a_second_refresh_replaces_the_first(october):  # noqa: F811 (the fixture)
     refresh()
     rows = LetterMonth.objects.count()
     refresh()
