@@ -52,7 +52,8 @@ def test_the_supervisor_sees_the_province(client_as, letters):
     page = client_as(Role.SUPERVISOR).get(URL).content.decode()
     assert "Sở Xây dựng" in page
     assert "Phường Phố Hiến" in page
-    assert '<svg class="chart"' in page and "<table>" in page
+    assert '<svg class="chart"' in page
+    assert "<table>" in page
 
 
 def test_a_head_sees_their_agency_only(client_as, letters):
@@ -69,10 +70,12 @@ def test_the_supervisor_drills_down_without_opening_a_letter(client_as, letters)
     page = client_as(Role.SUPERVISOR).get(f"{URL}letters/?what=received&agency={commune}")
     text = page.content.decode()
     assert page.status_code == 200
-    assert f"#{mine[0].pk}" in text and f"#{mine[1].pk}" in text
+    assert f"#{mine[0].pk}" in text
+    assert f"#{mine[1].pk}" in text
     assert mine[0].tracking_code not in text  # the citizen's key to the letter
     assert "/staff/cases/" not in text
-    assert "Trần Văn Bí Mật" not in text and "Nguyễn Văn An" not in text
+    assert "Trần Văn Bí Mật" not in text
+    assert "Nguyễn Văn An" not in text
 
 
 def test_the_auditor_drills_down_to_the_letters_pages(client_as, letters):
@@ -131,6 +134,7 @@ def test_the_reports_open_and_say_what_the_overview_says(client_as, letters):
     assert totals == {"Phản ánh": 1, "Kiến nghị": 1, "Khiếu nại": 0, "Tố cáo": 1, "Tổng số": 3}
     docx = client.get(f"{URL}bao-cao.docx?period=2026-Q4")
     text = "\n".join(p.text for p in Document(BytesIO(docx.content)).paragraphs)
-    assert "BÁO CÁO" in text and "quý IV năm 2026" in text
+    assert "BÁO CÁO" in text
+    assert "quý IV năm 2026" in text
     assert "Tiếp nhận 3 đơn" in text
     assert "Trần Văn Bí Mật" not in text
