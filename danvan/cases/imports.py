@@ -62,7 +62,7 @@ from danvan.places.models import Unit
 from danvan.places.queries import communes_of, successors_in_force
 from danvan.rulebook.store import current_rulebook
 
-from . import deadlines
+from . import timing
 from .forms import CONTENT_MAX, TITLE_MAX
 from .idempotency import IdempotencyKeyReused
 from .models import Case, Channel, Topic
@@ -458,7 +458,7 @@ def _row_check(row: _Row, parsed: ImportRow, context: "_Context") -> None:
             "name",
             _("A complaint must carry the complainant's name and address (Luật Khiếu nại Art. 8)."),
         )
-    if not context.rulebook.has(deadlines.PROCESS_RULES[parsed.kind], on=parsed.received):
+    if not context.rulebook.has(timing.PROCESS_RULES[parsed.kind], on=parsed.received):
         text = _("No deadline rule for this kind of letter was in force on {date}.")
         row.error("received", format_lazy(text, date=f"{parsed.received:%d/%m/%Y}"))
     first = context.seen.setdefault(parsed.idempotency_key, row.number)

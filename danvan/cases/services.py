@@ -22,7 +22,7 @@ from danvan.documents.services import DocumentKind
 from danvan.language.search import index_document
 from danvan.places.models import Agency, Unit
 
-from . import deadlines
+from . import timing as deadlines
 from .documents import case_document
 from .duplicates import answer_merged, fingerprint_store
 from .idempotency import letter_digest, letter_retried
