@@ -34,7 +34,7 @@ from .sealing import case_seal, identity_copy, identity_store, masked_texts, sea
 from .suggest import intake_fields
 
 if TYPE_CHECKING:
-    from .uploads import CleanFile
+    from danvan.core.uploads import CleanFile
 from .workflow import Action, DeclineReason, Kind, Status, target
 
 # Crockford's alphabet without look-alikes: read over the phone without mistakes.

@@ -13,7 +13,7 @@ from pypdf import PdfWriter
 from pypdf.actions import JavaScript, PageTrigger
 from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, NullObject
 
-from danvan.cases.pdf_check import (
+from danvan.core.pdf_check import (
     ALLOWED_ACTIONS,
     REFUSED_ACTIONS,
     REFUSED_SUBTYPES,
@@ -22,7 +22,7 @@ from danvan.cases.pdf_check import (
     _warnings_refused,
     check_pdf,
 )
-from danvan.cases.tests.pdfs import (
+from danvan.core.tests.pdfs import (
     CATALOG,
     PAGE,
     PAGES,
@@ -37,7 +37,7 @@ from danvan.cases.tests.pdfs import (
     text,
     written,
 )
-from danvan.cases.uploads import UploadRejected, check_upload
+from danvan.core.uploads import UploadRejected, check_upload
 
 LIMITS = PdfLimits(max_objects=20_000, max_pages=1000, max_inflated=16 * 1024 * 1024)
 # Every action type of ISO 32000-2 12.6.4, and one no reader knows.
