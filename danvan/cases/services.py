@@ -29,9 +29,9 @@ from .idempotency import letter_digest, letter_retried
 from .identity import may_designate
 from .models import Attachment, Case, CaseEvent, Channel, Topic
 from .notifications import NOTIFIED, notify_citizen, notify_submitted
-from .routing import competent_agency
 from .sealing import case_seal, identity_copy, identity_store, masked_texts, sealed_letter
-from .suggest import intake_fields
+from .triage.routing import competent_agency
+from .triage.suggest import intake_fields
 
 if TYPE_CHECKING:
     from danvan.core.uploads import CleanFile
