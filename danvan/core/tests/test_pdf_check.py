@@ -19,7 +19,7 @@ from danvan.core.pdf_check import (
     REFUSED_SUBTYPES,
     PdfLimits,
     PdfRefused,
-    _warnings_refused,
+    warnings_refused,
     check_pdf,
 )
 from danvan.core.tests.pdfs import (
@@ -399,11 +399,11 @@ def test_a_repair_refuses_the_file_whatever_the_sites_log_level():
 
 def test_a_repair_warning_refuses_only_in_the_thread_that_reads_the_file():
     logger = logging.getLogger("pypdf._reader")
-    with _warnings_refused():
+    with warnings_refused():
         other = threading.Thread(target=logger.warning, args=("someone else's file",))
         other.start()
         other.join()
-    with pytest.raises(PdfRefused) as caught, _warnings_refused():
+    with pytest.raises(PdfRefused) as caught, warnings_refused():
         logger.warning("Object 3 0 ref repaired")
     assert caught.value.code == "pdf_damaged"
 
