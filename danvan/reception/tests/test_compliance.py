@@ -89,7 +89,7 @@ def test_the_page_says_from_when_it_counts_and_the_legal_minimum(client_as, week
     response = client_as(Role.HEAD).get(reverse("reception:compliance"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "<td>47</td>" in page
+    assert ">47</td>" in page
     assert "01/01/2026" in page
     assert said("took office") in page
     assert "1 ngày mỗi tuần" in page
