@@ -24,6 +24,7 @@ from .periods import period_parse
 from .queries import Filters, Overview, overview
 from .reports import report_docx, report_name, report_xlsx
 from .rollup import last_refresh
+from .rows import agency_rows, commune_rows, options
 
 
 def _filters_form(request: HttpRequest) -> FiltersForm:
@@ -61,11 +62,16 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     scope = insights_scope(request.user)
     form = _filters_form(request)
     if not form.is_valid():
-        return render(request, "insights/overview.html", {"form": form}, status=400)
+        context = {"form": form, "selects": _selects(form)}
+        return render(request, "insights/overview.html", context, status=400)
     filters = _filters(form)
     found = overview(scope=scope, filters=filters)
+    base = f"{reverse('insights:letters')}?{_query(filters)}"
     context = {
         "form": form,
+        "selects": _selects(form),
+        "agency_rows": agency_rows(found.agencies, base),
+        "commune_rows": commune_rows(found.communes, base),
         "o": found,
         "scope": scope,
         "refreshed": last_refresh(),
@@ -74,6 +80,14 @@ def overview_page(request: HttpRequest) -> HttpResponse:
         "letters_url": reverse("insights:letters"),
     }
     return render(request, "insights/overview.html", context)
+
+
+def _selects(form: FiltersForm) -> list[dict[str, Any]]:
+    """The filters as selects whose options are written out in Python (rows.py)."""
+    return [
+        {"field": form[name], "options": options(form.fields[name].choices, form.data.get(name))}  # type: ignore[attr-defined]
+        for name in form.fields
+    ]
 
 
 def _charts(found: Overview) -> dict[str, Any]:
