@@ -7,7 +7,7 @@ Each row says whether the user may open the letter (cases.access), and only then
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from danvan.accounts.access import AnyUser
@@ -43,12 +43,43 @@ class LetterPage:
 
 
 def letters_behind(*, user: AnyUser, scope: Scope, behind: Behind, after: str | None) -> LetterPage:
+    """Open and overdue letters in the queue's order (earliest deadline first); received
+    letters and a hot issue's newest first. An unreadable key starts from the first page."""
     cases = _cases(scope, behind).select_related("agency", "unit", "topic")
-    dated_only = behind.what == "overdue"
-    page = deadline_page(cases, after=after, size=PAGE_SIZE, dated_only=dated_only)
-    ids = [case.pk for case in page.cases]
+    if behind.what in ("open", "overdue"):
+        dated_only = behind.what == "overdue"
+        page = deadline_page(cases, after=after, size=PAGE_SIZE, dated_only=dated_only)
+        rows, next_key = page.cases, page.next_key
+    else:
+        rows, next_key = _newest_first(cases, after)
+    ids = [case.pk for case in rows]
     openable = set(visible_cases(user).filter(pk__in=ids).values_list("pk", flat=True))
-    return LetterPage(page.cases, openable, page.next_key)
+    return LetterPage(rows, openable, next_key)
+
+
+def _newest_first(cases: QuerySet[Case], after: str | None) -> tuple[list[Case], str | None]:
+    """A page by receipt, newest first, after the key `<received_at>~<id>`: one range of
+    the index (agency, received_at) per agency, whatever the page's depth."""
+    key = _parse_key(after)
+    if key is not None:
+        moment, pk = key
+        cases = cases.filter(Q(received_at__lt=moment) | Q(received_at=moment, id__lt=pk))
+    rows = list(cases.order_by("-received_at", "-id")[: PAGE_SIZE + 1])
+    if len(rows) <= PAGE_SIZE:
+        return rows, None
+    last = rows[PAGE_SIZE - 1]
+    return rows[:PAGE_SIZE], f"{last.received_at.isoformat()}~{last.pk}"
+
+
+def _parse_key(text: str | None) -> tuple[datetime, int] | None:
+    moment, _, pk = (text or "").partition("~")
+    try:
+        parsed = datetime.fromisoformat(moment)
+    except ValueError:
+        return None
+    if not pk.isdigit() or len(pk) > 18 or timezone.is_naive(parsed):
+        return None
+    return parsed, int(pk)
 
 
 def _cases(scope: Scope, behind: Behind) -> QuerySet[Case]:
@@ -56,7 +87,7 @@ def _cases(scope: Scope, behind: Behind) -> QuerySet[Case]:
     cases = Case.objects.all()
     if behind.agency is not None:
         cases = cases.filter(agency_id=behind.agency)
-    elif not scope.province:  # a head: their agencies; the province: every agency
+    else:  # every agency in scope: one index range each (agency first in every index)
         cases = cases.filter(agency_id__in=sorted(scope.agency_ids))
     if f.unit:
         cases = cases.filter(unit_id=f.unit)

@@ -39,27 +39,35 @@ class HotIssue(models.Model):
         return self.label or f"{self.topic} / {self.unit}"
 
 
+GRAINS = ["a", "u", "au", "at", "ut", "aut"]  # smallest first; see rollup.py
+
+
+def _dimensions() -> tuple[models.Field[object, object], ...]:
+    """Agency, commune, topic: each empty (NULL) where the row's grain leaves it out."""
+    return (
+        models.ForeignKey(Agency, on_delete=models.DO_NOTHING, null=True, related_name="+",
+                          db_constraint=False, db_index=False),
+        models.ForeignKey(Unit, on_delete=models.DO_NOTHING, null=True, related_name="+",
+                          db_constraint=False, db_index=False),
+        models.ForeignKey(Topic, on_delete=models.DO_NOTHING, null=True, related_name="+",
+                          db_constraint=False, db_index=False),
+    )  # fmt: skip
+
+
 class LetterMonth(models.Model):
-    """Figures on letters for one month and one combination of agency, commune, topic and
-    kind: a row of the roll-up the overview and the periodic reports read (rollup.py).
+    """Figures on letters for one month, one kind, and one combination of agency (a),
+    commune (u) and topic (t) at the row's grain: "aut" rows are computed from the letters,
+    the coarser grains ("a", "u", "au", "at", "ut") are their sums, so that a page reads
+    the fewest rows that answer it (rollup.py).
 
     Each figure is counted in the month its defining date falls in, as `cases.stats`
     defines it: received by the receipt date, on time / late by the deadline, ratings by
     the answer date, complaints accepted on time / late by the acceptance deadline.
     """
 
+    grain = models.CharField(max_length=3)
     month = models.DateField(_("month"))  # its first day
-    agency = models.ForeignKey(
-        Agency, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
-    )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False,
-        db_index=False,
-    )  # fmt: skip
-    topic = models.ForeignKey(
-        Topic, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False,
-        db_index=False,
-    )  # fmt: skip
+    agency, unit, topic = _dimensions()
     kind = models.CharField(_("kind"), max_length=20)
     received = models.PositiveIntegerField(default=0)
     on_time = models.PositiveIntegerField(default=0)
@@ -73,28 +81,21 @@ class LetterMonth(models.Model):
         verbose_name = _("monthly letter figures")
         verbose_name_plural = _("monthly letter figures")
         indexes = [
-            models.Index(fields=["month", "agency"], name="letter_month_agency"),
-            models.Index(fields=["unit", "month"], name="letter_month_unit"),
+            models.Index(fields=["grain", "month", "agency"], name="letter_month_agency"),
+            models.Index(fields=["grain", "unit", "month"], name="letter_month_unit"),
+            models.Index(fields=["grain", "topic", "month"], name="letter_month_topic"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%m/%Y} {self.agency_id} {self.kind}"
+        return f"{self.grain} {self.month:%m/%Y} {self.kind}"
 
 
 class LetterNow(models.Model):
-    """Letters open now, and those of them overdue, per agency, commune, topic and kind."""
+    """Letters open now, and those of them overdue, per kind and agency, commune and topic
+    at the row's grain (as LetterMonth)."""
 
-    agency = models.ForeignKey(
-        Agency, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
-    )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False,
-        db_index=False,
-    )  # fmt: skip
-    topic = models.ForeignKey(
-        Topic, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False,
-        db_index=False,
-    )  # fmt: skip
+    grain = models.CharField(max_length=3)
+    agency, unit, topic = _dimensions()
     kind = models.CharField(_("kind"), max_length=20)
     open = models.PositiveIntegerField(default=0)
     overdue = models.PositiveIntegerField(default=0)
@@ -102,9 +103,14 @@ class LetterNow(models.Model):
     class Meta:
         verbose_name = _("open letter figures")
         verbose_name_plural = _("open letter figures")
+        indexes = [
+            models.Index(fields=["grain", "agency"], name="letter_now_agency"),
+            models.Index(fields=["grain", "unit"], name="letter_now_unit"),
+            models.Index(fields=["grain", "topic"], name="letter_now_topic"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.agency_id} {self.kind}: {self.open}"
+        return f"{self.grain} {self.kind}: {self.open}"
 
 
 class Rollup(models.Model):

@@ -17,7 +17,7 @@ from danvan.reception.queries import compliance_between
 
 from .access import Scope
 from .hotspots import current_hot_issues
-from .models import HotIssue, LetterMonth, LetterNow
+from .models import GRAINS, HotIssue, LetterMonth, LetterNow
 from .periods import Period, trend_months
 
 MONTH_SUMS = ("received", "on_time", "late", "rated", "rating_sum", "complaints_on_time",
@@ -89,8 +89,19 @@ class Overview:
     hot_issues: list[HotIssue] = field(default_factory=list)
 
 
-def _filtered(rows: QuerySet[Any], scope: Scope, f: Filters) -> QuerySet[Any]:
-    rows = rows.filter(agency_id__in=scope.agency_ids)
+def grain_for(f: Filters, by: str, *, province: bool) -> str:
+    """The coarsest grain of the roll-up that holds the grouping and the filters (and the
+    agency, to keep a head to their own)."""
+    needed = {"agency_id": "a", "unit_id": "u"}.get(by, "") + ("" if province else "a")
+    needed += ("u" if f.unit else "") + ("t" if f.topic else "")
+    return next(g for g in GRAINS if set(needed) <= set(g)) if needed else "a"
+
+
+def _filtered(rows: QuerySet[Any], scope: Scope, f: Filters, by: str) -> QuerySet[Any]:
+    grain = grain_for(f, by, province=scope.province)
+    rows = rows.filter(grain=grain)
+    if not scope.province:  # a head: their agencies; else every one (one province served)
+        rows = rows.filter(agency_id__in=sorted(scope.agency_ids))
     if f.unit:
         rows = rows.filter(unit_id=f.unit)
     if f.topic:
@@ -106,9 +117,9 @@ def topic_subtree(topic_id: int) -> list[int]:
     )
 
 
-def _months(scope: Scope, f: Filters, start: date, end: date) -> QuerySet[Any]:
+def _months(scope: Scope, f: Filters, start: date, end: date, by: str) -> QuerySet[Any]:
     rows = LetterMonth.objects.filter(month__gte=start, month__lte=end).order_by()
-    return _filtered(rows, scope, f)
+    return _filtered(rows, scope, f, by)
 
 
 def _sums(names: Iterable[str]) -> dict[str, Sum]:
@@ -126,9 +137,9 @@ def _fold(target: dict[Any, Figures], rows: Iterable[dict[str, Any]], by: str) -
 def letters_by(scope: Scope, f: Filters, by: str) -> dict[Any, Figures]:
     """The letter figures of the period grouped by `agency_id` or `unit_id`."""
     found: dict[Any, Figures] = {}
-    months = _months(scope, f, f.period.start, f.period.end)
+    months = _months(scope, f, f.period.start, f.period.end, by)
     _fold(found, months.values(by).annotate(**_sums(MONTH_SUMS)), by)
-    now = _filtered(LetterNow.objects.order_by(), scope, f)
+    now = _filtered(LetterNow.objects.order_by(), scope, f, by)
     _fold(found, now.values(by).annotate(**_sums(NOW_SUMS)), by)
     return found
 
@@ -152,7 +163,7 @@ def overview(*, scope: Scope, filters: Filters) -> Overview:
 def trend(scope: Scope, f: Filters) -> list[Figures]:
     months = trend_months(f.period)
     found: dict[Any, Figures] = {m: Figures(m) for m in months}
-    rows = _months(scope, f, months[0], months[-1]).values("month")
+    rows = _months(scope, f, months[0], months[-1], "month").values("month")
     _fold(found, rows.annotate(**_sums(MONTH_SUMS)), "month")
     return [found[m] for m in months]
 

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from danvan.cases.queries import page_key_valid
 from danvan.core.downloads import DOCX, XLSX, file_response
 from danvan.places.queries import served_commune_list
 
@@ -121,8 +120,6 @@ def letters_page(request: HttpRequest) -> HttpResponse:
         return render(request, "insights/letters.html", {"form": form}, status=400)
     behind = _behind(request, scope, _filters(form))
     after = request.GET.get("after") or None
-    if after is not None and not page_key_valid(after):
-        after = None
     page = letters_behind(user=request.user, scope=scope, behind=behind, after=after)
     context = {
         "form": form,

@@ -138,3 +138,32 @@ def test_the_reports_open_and_say_what_the_overview_says(client_as, letters):
     assert "quý IV năm 2026" in text
     assert "Tiếp nhận 3 đơn" in text
     assert "Trần Văn Bí Mật" not in text
+
+
+def test_the_letters_behind_a_figure_page_by_receipt(client_as, submit, monkeypatch):
+    from danvan.insights import drilldown
+
+    monkeypatch.setattr(drilldown, "PAGE_SIZE", 2)
+    made = [submit(title=f"Đèn {n}") for n in range(3)]
+    client = client_as(Role.AUDITOR)
+    first = client.get(f"{URL}letters/?what=received&period=2026-11")
+    key = first.context["page"].next_key
+    assert [c.pk for c in first.context["page"].rows] == [made[2].pk, made[1].pk]
+    second = client.get(f"{URL}letters/", {"what": "received", "period": "2026-11", "after": key})
+    assert [c.pk for c in second.context["page"].rows] == [made[0].pk]
+    assert second.context["page"].next_key is None
+    again = client.get(f"{URL}letters/?what=received&period=2026-11&after=nonsense")
+    assert [c.pk for c in again.context["page"].rows] == [made[2].pk, made[1].pk]
+
+
+def test_a_commune_and_a_topic_together_read_the_finest_rows(client_as, letters, pho_hien):
+    from danvan.cases.models import Topic
+
+    lights = Topic.objects.get(code="ha-tang").pk
+    page = client_as(Role.SUPERVISOR).get(f"{URL}?unit={pho_hien.pk}&topic={lights}")
+    overview = page.context["o"]
+    assert overview.total.received == 3  # about the commune, whichever agency holds it
+    assert [c.name for c in overview.communes if c.key] == ["Phường Phố Hiến"]
+    waste = Topic.objects.get(code="rac-thai").pk
+    other = client_as(Role.SUPERVISOR).get(f"{URL}?unit={pho_hien.pk}&topic={waste}")
+    assert other.context["o"].total.received == 0
