@@ -19,8 +19,8 @@ from danvan.core.pdf_check import (
     REFUSED_SUBTYPES,
     PdfLimits,
     PdfRefused,
-    warnings_refused,
     check_pdf,
+    warnings_refused,
 )
 from danvan.core.tests.pdfs import (
     CATALOG,
