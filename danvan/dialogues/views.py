@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts.models import User
-from danvan.cases.uploads import CleanFile, form_files
 from danvan.core.clients import client_address
 from danvan.core.downloads import file_response
 from danvan.core.forms import field_error
 from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
+from danvan.core.uploads import CleanFile, form_files
 
 from . import forms, queries, services
 from .access import (
