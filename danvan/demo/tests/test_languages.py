@@ -16,6 +16,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.test import Client
 
 from danvan.accounts.models import User
 from danvan.accounts.roles import Role
@@ -23,6 +24,7 @@ from danvan.cases.models import Case
 from danvan.demo.cases import demo_cases_load
 from danvan.demo.dialogues import demo_dialogues_load
 from danvan.demo.reception import demo_reception_load
+from danvan.dialogues.models import Dialogue
 from danvan.places.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -83,8 +85,11 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-# Django's admin writes this one in English whatever the language (its search icon's alt).
-DJANGO_HARD_CODED = re.compile(r'(search\.svg[^"]*")\s+alt="Search"')
+# Django's admin writes these in English whatever the language: its search icon's alt and
+# its yes/no icons' alt ("True", "False", "None").
+DJANGO_HARD_CODED = re.compile(
+    r'((?:search|icon-yes|icon-no|icon-unknown)\.svg[^"]*")\s+alt="(?:Search|True|False|None)"'
+)
 
 
 def page_text(html: str) -> list[str]:
@@ -174,10 +179,10 @@ CITIZEN = ["/don-cua-toi/", "/accounts/"]
 STAFF = {
     Role.RECEPTION_OFFICER: ["/staff/", "/staff/cases/", "/staff/reception/",
                              "/staff/reception/logbook/", "/staff/dialogues/"],
-    Role.HANDLING_OFFICER: ["/staff/", "/staff/cases/", "/staff/commitments/"],
+    Role.HANDLING_OFFICER: ["/staff/", "/staff/cases/", "/staff/commitments/", "/accounts/"],
     Role.HEAD: ["/staff/", "/staff/cases/", "/staff/reception/compliance/",
                 "/staff/reception/schedules/", "/staff/dialogues/"],
-    Role.SUPERVISOR: ["/staff/", "/staff/reception/compliance/"],
+    Role.SUPERVISOR: ["/staff/", "/staff/reception/compliance/", "/staff/evaluation/"],
     Role.AUDITOR: ["/staff/", "/staff/cases/"],
     Role.ADMINISTRATOR: ["/admin/", "/admin/axes/accessattempt/", "/admin/accounts/authenticatorapp/",
                          "/admin/django_tasks_database/dbtaskresult/"],
@@ -205,6 +210,13 @@ def pages(demo_user, answered):
         for url in urls:
             yield role, url
     yield Role.HANDLING_OFFICER, f"/staff/cases/{answered.pk}/"
+    yield Role.HEAD, f"/staff/cases/{answered.pk}/"
+    yield Role.RECEPTION_OFFICER, "/staff/cases/new/"
+    yield Role.HEAD, "/staff/reception/schedules/new/"
+    yield Role.ADMINISTRATOR, "/admin/accounts/user/"
+    dialogue = Dialogue.objects.order_by("pk").first()
+    yield None, dialogue.get_absolute_url()
+    yield Role.HEAD, f"/staff/dialogues/{dialogue.pk}/"
 
 
 def visit(client_as, role, url, language):
@@ -232,3 +244,15 @@ def test_english_pages_have_no_vietnamese_word(client_as, demo_user, demo_day):
         if words:
             found[f"{role} {url}"] = sorted(words)
     assert found == {}
+
+
+def test_a_string_planted_in_a_real_page_is_found_in_either_language():
+    data = data_strings()
+    for language, planted, find, expected in (
+        ("vi", "<p>- Select an option -</p>", english_words, {"Select", "option"}),
+        ("en", "<p>Gửi đơn thư</p>", vietnamese_words, {"Gửi", "đơn", "thư"}),
+    ):
+        html = Client().get("/", headers={"accept-language": language}).content.decode()
+        assert find(without_data(page_text(html), data)) == set()
+        planted_html = html.replace("</main>", planted + "</main>")
+        assert find(without_data(page_text(planted_html), data)) == expected
