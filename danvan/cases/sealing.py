@@ -11,7 +11,6 @@ are sealed (encrypted) in storage. Reading any of it back goes through `identity
 
 import uuid
 from pathlib import PurePath
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -75,23 +74,6 @@ def case_seal(case: Case) -> None:
     attachments_seal(case)
 
 
-def identity_copy(source: Case, target: Case) -> None:
-    """A part split from a sealed letter keeps its sender sealed; its own text is masked."""
-    row = DenouncerIdentity.objects.filter(case=source).first()
-    if row is None:
-        return
-    sender = {field: value for field, value in sealed.open_json(bytes(row.sealed)).items()
-              if field in FIELDS}  # fmt: skip
-    own = _opened(target)
-    blob, title, content = sealed_letter(
-        sender=sender, title=own.get("title", target.title),
-        content=own.get("content", target.content), account=target.citizen,
-    )  # fmt: skip
-    identity_store(target, blob)
-    _text_replace(target, title, content)
-    attachments_seal(target)
-
-
 def masked_texts(case: Case, texts: list[str]) -> list[str]:
     """What an officer typed on a sealed letter (a note, the answer), with its sender's
     details masked: the history and the tracking page show them, not only the handler.
@@ -102,11 +84,6 @@ def masked_texts(case: Case, texts: list[str]) -> list[str]:
     sender = {field: opened.get(field, "") for field in FIELDS}
     account = [_account(case.citizen)] if case.citizen else []
     return [mask_sender(text, sender, *account) if text else text for text in texts]
-
-
-def _opened(case: Case) -> dict[str, Any]:
-    row = DenouncerIdentity.objects.filter(case=case).first()
-    return sealed.open_json(bytes(row.sealed)) if row else {}
 
 
 def _text_replace(case: Case, title: str, content: str, **plain: str) -> None:
