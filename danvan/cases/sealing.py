@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.dispatch import Signal
 
 from danvan.accounts.models import User
 from danvan.core import sealed
@@ -25,6 +26,9 @@ from .duplicates import fingerprint_store
 from .identity import FIELDS, contact_for_notice
 from .models import Attachment, Case, CaseFingerprint, DenouncerIdentity
 
+# Sent with `case` when a stored letter becomes sealed, inside the sealing transaction: the
+# apps that keep their own copy of a sender (the reception logbook) clear it then.
+letter_sealed = Signal()
 TITLE_MAX = 200  # Case.title's max_length: a masked subject may come out longer
 PLAIN_SENDER = ("submitter_name", "submitter_phone", "submitter_email", "submitter_address")
 
@@ -72,6 +76,7 @@ def case_seal(case: Case) -> None:
     identity_store(case, blob)
     _text_replace(case, title, content, **dict.fromkeys(PLAIN_SENDER, ""))
     attachments_seal(case)
+    letter_sealed.send(sender=Case, case=case, sender_details=sender)
 
 
 def masked_texts(case: Case, texts: list[str]) -> list[str]:
