@@ -10,7 +10,8 @@ the sender asks here, and nowhere else decides:
 - the case page: the sender block (`sender_shown`), history actors (`actor_labels`), files
   (`attachment_open`); the identity panel (`identity_open`);
 - the tracking page and its documents (`public_documents`, `public_attachment_open`);
-- related letters by sender (`sender_link_fields`, `without_sealed`);
+- related letters by sender (`sender_link_fields`, `without_sealed`), by split or round
+  (`link_shown`), and duplicate candidates and links (`pairable`);
 - notices and documents (`notice_address`, `document_addressee`: the platform's own reads),
   and a part split from a sealed letter (`sealed_sender`);
 - the person's data export (`own_identities`); the APIs (`plain_sender`, `without_sealed`);
@@ -181,6 +182,21 @@ def sender_link_fields(case: Case) -> list[tuple[str, Any]]:
         return []
     return [("submitter_phone", case.submitter_phone), ("submitter_email", case.submitter_email),
             ("citizen_id", case.citizen_id)]  # fmt: skip
+
+
+def pairable(case: Case, other: Case) -> bool:
+    """May the two letters be offered or linked as one matter? Never a sealed letter with a
+    plain one: beside a plain letter from the same sender the link names the denouncer, and
+    whether the senders are the same cannot be told without opening the sealed one."""
+    return case.identity_sealed == other.identity_sealed
+
+
+def link_shown(user: AnyUser, case: Case, other: Case) -> bool:
+    """May `user` see on `case`'s page its split part, origin or complaint round `other`?
+    Across a seal only if `user` may see who sent the sealed one of the two."""
+    if pairable(case, other):
+        return True
+    return entitled(user, case if case.identity_sealed else other)
 
 
 def without_sealed(cases: QuerySet[Case]) -> QuerySet[Case]:
