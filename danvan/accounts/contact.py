@@ -19,7 +19,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.tasks import task
@@ -27,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from danvan.core.delivery import send_email
 from danvan.core.sms import send_sms
 
 from . import onetime
@@ -150,7 +150,7 @@ def _send(row: ContactCode, code: str) -> None:
     if row.channel == Channel.PHONE:
         send_sms(row.destination, text, reference=f"contact-code:{row.pk}")
     else:
-        send_mail(subject, text, None, [row.destination])
+        send_email(subject, text, row.destination)
 
 
 def _subject(row: ContactCode) -> str:
