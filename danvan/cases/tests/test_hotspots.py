@@ -139,3 +139,14 @@ def test_a_cluster_named_after_a_sealed_letter_before_is_named_after_a_plain_one
     page = _page(client_as(Role.SUPERVISOR))
     assert "chủ thầu" not in page
     assert "Xe chở đất gây bụi" in page
+
+
+def test_the_admin_shows_no_letter_of_a_hot_issue(mixed_cluster, client_as):
+    sealed = mixed_cluster[0]
+    issue = HotIssue.objects.get(kind="cluster")
+    page = client_as(Role.ADMINISTRATOR).get(f"/admin/cases/hotissue/{issue.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Xe chở đất gây bụi" in text  # the label, named after a plain letter
+    assert sealed.tracking_code not in text
+    assert "chủ thầu" not in text
