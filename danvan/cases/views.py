@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from danvan.accounts.access import agency_ids_of, can_open_staff_home
+from danvan.core.phones import national
 from danvan.core.text import parse_id
 from danvan.language.highlight import highlight, snippet
 
@@ -32,7 +33,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     initial = {"form_token": token_new()}
     if user:
-        initial.update(name=user.full_name, phone=user.phone or "", email=user.email or "")
+        initial.update(name=user.full_name, phone=national(user.phone), email=user.email or "")
     if request.method == "GET":
         return render(request, SUBMIT_PAGE, {"form": forms.SubmitForm(initial=initial)})
     sent = LetterPost.read(request, forms.SubmitForm, SUBMIT_PAGE, initial=initial)

@@ -142,3 +142,16 @@ def test_a_complexity_the_rule_lacks_is_refused_and_changes_nothing(submit, clie
     ]
     case.refresh_from_db()
     assert (case.status, case.events.count()) == (Status.CLASSIFIED, 2)
+
+
+def test_the_senders_phone_is_shown_in_the_national_format(submit, client_as):
+    case = submit(phone="+84987654321")
+    page = client_as(Role.HANDLING_OFFICER).get(f"/staff/cases/{case.pk}/").content.decode()
+    assert "0987 654 321" in page
+    assert "+8498" not in page
+
+
+def test_a_citizens_form_is_filled_with_the_phone_as_people_write_it(client_as):
+    page = client_as(Role.CITIZEN).get("/gui-don/").content.decode()
+    assert 'value="0912 345 678"' in page
+    assert "+8491" not in page
