@@ -163,3 +163,31 @@ def test_the_same_form_refuses_bad_fields_on_the_page_and_in_the_api(
     assert response.json()["error"]["code"] == "invalid_input"
     assert response.json()["error"]["fields"] == {api_field: message}
     assert case.events.count() == before
+
+
+def test_feedback_is_answered_in_one_step_by_either_with_the_same_words(
+    officer: Client, client: Client, keys: dict[str, str], letter: Callable[..., Case]
+) -> None:
+    on_page, by_key = letter(), letter()
+    assert "answer" in web_steps(officer, on_page)
+    assert web_steps(officer, on_page) == api_steps(client, keys["a"], by_key)
+    status, said = web_act(officer, on_page, "answer", {"answer": "Đã vá ổ gà."})
+    response = api_act(client, keys["a"], by_key, "answer", {"answer": "Đã vá ổ gà."})
+    assert (status, response.status_code) == (302, 200)
+    assert said == [response.json()["message"]] == ["Đã gửi trả lời cho người dân."]
+    assert response.json()["status"] == "resolved"
+    assert response.json()["allowed_actions"] == ["close"]
+    for case in (on_page, by_key):
+        steps = list(case.events.order_by("pk").values_list("action", flat=True))
+        assert steps == ["submit", "classify", "accept", "start", "resolve"]
+
+
+def test_a_complaint_is_not_answered_in_one_step_through_the_api(
+    client: Client, keys: dict[str, str], letter: Callable[..., Case]
+) -> None:
+    case = letter(kind="complaint")
+    assert "answer" not in api_steps(client, keys["a"], case)
+    response = api_act(client, keys["a"], case, "answer", {"answer": "Xong."})
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "transition_not_allowed"
+    assert case.events.count() == 1
