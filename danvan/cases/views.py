@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from danvan.accounts.access import agency_ids_of, can_open_staff_home
 from danvan.core.phones import national
 from danvan.core.text import parse_id
+from danvan.core.uploads import CleanFile
 from danvan.language.highlight import highlight, snippet
 
 from . import forms, identity, services
@@ -22,7 +23,6 @@ from .access import ACTING_ROLES, citizen_cases
 from .letter_form import LetterPost, letter_fields, token_new
 from .models import Case
 from .queries import QueueFilters, case_by_tracking_code, case_queue, case_search, case_timeline
-from .uploads import CleanFile
 from .workflow import Kind, Status
 
 SUBMIT_PAGE = "cases/submit.html"
