@@ -136,5 +136,7 @@ def take(action: CaseAction, *, case: Case, by: User, form: forms.ActionForm) ->
     except (services.RuleViolation, ValidationError) as error:
         raise Refused("invalid_input", rule_message(getattr(error, "code", ""))) from error
     except ValueError as error:  # a complexity the letter's deadline rule does not have
+        if not form.cleaned_data.get("variant"):
+            raise  # a fault, not a refusal: let it be seen
         message = gettext("This complexity does not apply to this kind of letter.")
         raise Refused("invalid_input", message, field="variant") from error

@@ -191,3 +191,20 @@ def test_a_complaint_is_not_answered_in_one_step_through_the_api(
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "transition_not_allowed"
     assert case.events.count() == 1
+
+
+def test_a_complexity_the_letters_rule_lacks_is_refused_with_the_same_words(
+    officer: Client, client: Client, keys: dict[str, str], letter: Callable[..., Case]
+) -> None:
+    on_page, by_key = letter(), letter()
+    assert api_act(client, keys["a"], on_page, "classify", {"kind": "feedback"}).status_code == 200
+    assert api_act(client, keys["a"], by_key, "classify", {"kind": "feedback"}).status_code == 200
+    status, said = web_act(officer, on_page, "accept", {"variant": "remote", "note": ""})
+    response = api_act(client, keys["a"], by_key, "accept", {"variant": "remote"})
+    assert (status, response.status_code) == (302, 400)
+    error = response.json()["error"]
+    message = "Mức độ phức tạp này không áp dụng cho loại đơn này."
+    assert (said, error["message"], error["fields"]) == ([message], message, {"variant": message})
+    for case in (on_page, by_key):
+        case.refresh_from_db()
+        assert (case.status, case.events.count()) == (Status.CLASSIFIED, 2)
