@@ -117,7 +117,7 @@ def act(key: ApiKey, case: Case, action: str, fields: dict[str, Any]) -> tuple[C
     if not chosen.allowed(case):
         raise ApiError("transition_not_allowed", message=not_now().message)
     data = {API_NAMES.get(name, name): value for name, value in fields.items() if value is not None}
-    form = chosen.bind(data, by_code=True)
+    form = chosen.bind(data, by_code=True, case=case)
     if not form.is_valid():
         raise form_error(form)
     try:

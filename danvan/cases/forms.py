@@ -19,6 +19,7 @@ from danvan.places.models import Agency, Unit
 from danvan.places.queries import served_communes
 
 from .models import Channel, Topic
+from .timing import answer_variants
 from .workflow import DeclineReason, Kind
 
 TITLE_MAX, CONTENT_MAX = 200, 10_000
@@ -238,13 +239,18 @@ class ActionForm(TextForm):
     """A step on a letter. The case page picks a topic or an agency by its row; the API
     names it by its code (`by_code`): the same form, the same checks and messages."""
 
-    def __init__(self, *args: Any, by_code: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, by_code: bool = False, case: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):
                 field.to_field_name = "code" if by_code else None
             elif isinstance(field, forms.ChoiceField):
                 field.error_messages["invalid_choice"] = NOT_ALLOWED_VALUE
+        if case is not None:
+            self.for_case(case)
+
+    def for_case(self, case: Any) -> None:
+        """Fit the form to the letter it acts on (a form that depends on it overrides this)."""
 
 
 class ClassifyForm(ActionForm):
@@ -268,6 +274,16 @@ class AcceptForm(ActionForm):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+    def for_case(self, case: Any) -> None:
+        """Only the complexities the rule timing this letter's answer knows; none to choose
+        (feedback): the field is hidden and takes only the usual deadline."""
+        known = answer_variants(kind=case.kind, on=timezone.localdate(),
+                                second_round=case.complaint_round == 2)  # fmt: skip
+        field = self.fields["variant"]
+        field.choices = [(v, label) for v, label in field.choices if not v or v in known]  # type: ignore[attr-defined]
+        if not known:
+            field.widget = forms.HiddenInput()
 
 
 class DeclineForm(ActionForm):

@@ -35,7 +35,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     chosen = ACTIONS.get(action)
     if chosen is None:
         raise Http404
-    form = chosen.bind(request.POST, auto_id=form_ids(chosen.name))
+    form = chosen.bind(request.POST, auto_id=form_ids(chosen.name), case=case)
     if not form.is_valid():
         messages.error(request, _("Please correct the errors below."))
         return render_case_page(request, case, bound={chosen.name: form}, status=422)
@@ -63,7 +63,11 @@ def _action_forms(
 ) -> list[tuple[CaseAction, Any]]:
     """(action, form) for each step the officer can take now."""
     return [
-        (a, bound.get(a.name) or a.bind(initial=initial(a, case), auto_id=form_ids(a.name)))
+        (
+            a,
+            bound.get(a.name)
+            or a.bind(initial=initial(a, case), auto_id=form_ids(a.name), case=case),
+        )
         for a in actions
     ]
 

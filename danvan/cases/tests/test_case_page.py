@@ -133,15 +133,24 @@ def test_once_accepted_feedback_is_answered_the_usual_way(submit, client_as, han
     assert 'id="action-start"' in page
 
 
-def test_a_complexity_the_rule_lacks_is_refused_and_changes_nothing(submit, client_as, handler):
-    case = s.case_classify(case=submit(), by=handler, kind="feedback", topic=None)
+def test_accept_offers_only_the_complexities_of_the_letters_rule(submit, client_as, handler):
     client = client_as(Role.HANDLING_OFFICER)
-    response = client.post(f"/staff/cases/{case.pk}/accept/", {"variant": "remote", "note": ""})
-    assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "Mức độ phức tạp này không áp dụng cho loại đơn này."
-    ]
-    case.refresh_from_db()
-    assert (case.status, case.events.count()) == (Status.CLASSIFIED, 2)
+    complaint = s.case_classify(case=submit(kind="complaint"), by=handler, kind="complaint",
+                                topic=None)  # fmt: skip
+    page = client.get(f"/staff/cases/{complaint.pk}/").content.decode()
+    assert [
+        v for v in ('value="complex"', 'value="especially_complex"', 'value="remote"',
+                    'value="remote+complex"') if v in page
+    ] == ['value="complex"', 'value="remote"', 'value="remote+complex"']  # fmt: skip
+    feedback = s.case_classify(case=submit(), by=handler, kind="feedback", topic=None)
+    page = client.get(f"/staff/cases/{feedback.pk}/").content.decode()
+    assert '<input type="hidden" name="variant"' in page
+    assert 'for="id_accept_variant"' not in page
+    response = client.post(f"/staff/cases/{feedback.pk}/accept/", {"variant": "remote"})
+    assert response.status_code == 422
+    assert 'id="id_accept_variant_error"' in response.content.decode()
+    feedback.refresh_from_db()
+    assert (feedback.status, feedback.events.count()) == (Status.CLASSIFIED, 2)
 
 
 def test_the_senders_phone_is_shown_in_the_national_format(submit, client_as):
