@@ -4,8 +4,9 @@
 
 Seeds `var/bench/cases-<N>.sqlite3` once (a rerun reuses it; `--fresh` reseeds), then times
 requests in-process through Django's test client (server time: middleware, view, queries,
-template), DEBUG off, signed in as the demo handling officer, whose commune holds a third of
-all letters. Prints one `name=value` a line; exits non-zero on an error, not on a missed target.
+template), DEBUG off, signed in as the demo handling officer (password, then the TOTP code
+of an authenticator device the benchmark gives them: `bench.signin`), whose commune holds a
+third of all letters. Prints one `name=value` a line; exits non-zero on an error, not on a missed target.
 """
 
 import argparse
@@ -139,13 +140,11 @@ def _ids(samples: int) -> Ids:
 def _measure(samples: int) -> dict[str, float]:
     from django.test import Client
 
-    from danvan.accounts.models import User
+    from bench.signin import signed_in
+    from danvan.demo.services import demo_password
 
     ids = _ids(samples)
-    officer = Client()
-    officer.force_login(
-        User.objects.get(email=OFFICER), backend="danvan.accounts.backends.EmailOrPhoneBackend"
-    )
+    officer = signed_in(OFFICER, password=demo_password())
     figures: dict[str, float] = {}
     queue_figures(figures, officer, ids, samples)
     _report(figures, "case_page", _times(officer, [f"{QUEUE}{pk}/" for pk in ids.visible], samples))
@@ -201,9 +200,7 @@ def submit_figures(figures: dict[str, float], ids: Ids, samples: int) -> None:
     """Letters per second through the web form, then the letters are removed again."""
     from django.test import Client
 
-    from danvan.cases.models import Case
-
-    before = Case.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    before = last_case_id()
     citizen, rng = Client(), random.Random(5)
     _get(citizen, "/gui-don/")
     post = _poster(citizen, ids, rng)
@@ -216,6 +213,12 @@ def submit_figures(figures: dict[str, float], ids: Ids, samples: int) -> None:
     print(f"submit_per_s={figures['submit_per_s']}", flush=True)
     _report(figures, "submit", times)
     _delete_cases_after(before)
+
+
+def last_case_id() -> int:
+    from danvan.cases.models import Case
+
+    return int(Case.objects.order_by("-pk").values_list("pk", flat=True)[0])
 
 
 def _delete_cases_after(pk: int) -> None:

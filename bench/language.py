@@ -1,6 +1,6 @@
 """Language at scale: search, duplicate candidates and topic classification on N letters.
 
-    python -m bench language [--count N] [--fresh] [--samples S]
+    python -m bench language [--count N] [--fresh] [--samples S] [--train T]
 
 Seeds `var/bench/language-<N>.sqlite3` once (a rerun reuses it; `--fresh` reseeds): N
 letters of VNTC sentences, their search index (`search.reindex`, timed) and their duplicate
@@ -59,9 +59,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--count", type=int, default=DEFAULT_COUNT, help="cases to seed")
     parser.add_argument("--fresh", action="store_true", help="reseed even if a file exists")
     parser.add_argument("--samples", type=int, default=SAMPLES, help="queries/letters per figure")
+    parser.add_argument("--train", type=int, default=TRAIN, help="articles the classifier learns")
     args = parser.parse_args(argv)
-    if args.count < 1 or args.samples < 1:
-        parser.error("--count and --samples must be positive")
+    if args.count < 1 or args.samples < 1 or args.train < 1:
+        parser.error("--count, --samples and --train must be positive")
     path = BENCH_DIR / f"language-{args.count}.sqlite3"
     if _started_elsewhere(path):
         # `python -m bench` ran another benchmark first: Django is bound to its file.
@@ -74,7 +75,7 @@ def main(argv: list[str]) -> int:
     figures: dict[str, float] = {}
     search_figures(figures, args.samples)
     duplicate_figures(figures, args.samples)
-    classify_figures(figures, args.samples)
+    classify_figures(figures, args.samples, args.train)
     _verdict(figures)
     return 0
 
@@ -325,10 +326,10 @@ def _delete_cases_after(pk: int) -> None:
 # Classification --------------------------------------------------------------------------
 
 
-def classify_figures(figures: dict[str, float], samples: int) -> None:
+def classify_figures(figures: dict[str, float], samples: int, articles: int = TRAIN) -> None:
     from danvan.language import classifier
 
-    train, passages = _corpus()
+    train, passages = _corpus(articles)
     started = time.perf_counter()
     model = classifier.train([text for text, _ in train], [label for _, label in train])
     _figure(figures, "classify_train_s", time.perf_counter() - started, digits=1)
@@ -352,7 +353,7 @@ def classify_figures(figures: dict[str, float], samples: int) -> None:
     _figure(figures, "classify_accuracy", right / len(passages), digits=3)
 
 
-def _corpus() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def _corpus(articles: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """A sample of the training articles (each topic's first 80%), and letter-sized passages
     of the held-out articles, one or two per article, spread over every topic."""
     from bench import texts
@@ -362,7 +363,7 @@ def _corpus() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         raise BenchError(f"the VNTC corpus is not at {texts.VNTC} (set DANVAN_VNTC)")
     train, test = vntc.split(texts.VNTC)
     rng = random.Random(13)
-    sample = rng.sample(train, min(TRAIN, len(train)))
+    sample = rng.sample(train, min(articles, len(train)))
     rng.shuffle(test)
     passages: list[tuple[str, str]] = []
     for text, label in test:
