@@ -250,7 +250,7 @@ class Letter:
 
 def letters(samples: int) -> list[Letter]:
     """Variants of the officer's agency's letters, as the same writer sends them again."""
-    from danvan.language.vntc import variant
+    from evaluate.vntc import variant
 
     rng = random.Random(9)
     scope = _scope(_officer())
@@ -357,7 +357,7 @@ def _corpus(articles: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
     """A sample of the training articles (each topic's first 80%), and letter-sized passages
     of the held-out articles, one or two per article, spread over every topic."""
     from bench import texts
-    from danvan.language import vntc
+    from evaluate import vntc
 
     if not texts.VNTC.exists():
         raise BenchError(f"the VNTC corpus is not at {texts.VNTC} (set DANVAN_VNTC)")

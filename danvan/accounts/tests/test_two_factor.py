@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from conftest import DEMO_PASSWORD
 from danvan.accounts import twofactor
 from danvan.accounts.roles import Role
-from danvan.core.testing import totp_code
+from testsupport.platform import totp_code
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from danvan.cases.tests.pdfs import written
-from danvan.core.testing import serious_accessibility_violations, sign_in
+from testsupport.platform import serious_accessibility_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}

@@ -1,5 +1,6 @@
-"""The evaluation commands on small files, and the corpus helpers that build their input."""
+"""The evaluation commands (`python -m evaluate`) on small files, and the corpus helpers that build their input."""
 
+import contextlib
 import gzip
 import io
 import json
@@ -7,16 +8,20 @@ import random
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 
-from danvan.language import vntc
+from evaluate import classifier, duplicates, vntc
+from evaluate.cli import Failed
 
-SAMPLE = Path(__file__).parent / "fixtures" / "vntc_sample.jsonl"
+SAMPLE = Path(__file__).parents[2] / "danvan/language/tests/fixtures/vntc_sample.jsonl"
+
+
+COMMANDS = {"evaluate_classifier": classifier.main, "evaluate_duplicates": duplicates.main}
 
 
 def run(command: str, *args: object) -> list[str]:
     out = io.StringIO()
-    call_command(command, *map(str, args), stdout=out)
+    with contextlib.redirect_stdout(out):
+        assert COMMANDS[command](list(map(str, args))) == 0
     return out.getvalue().splitlines()
 
 
@@ -45,9 +50,9 @@ def test_evaluate_classifier_prints_the_table_and_ends_with_macro_f1(topic_files
 
 
 def test_evaluate_classifier_needs_its_files(tmp_path):
-    with pytest.raises(CommandError, match="--train and --test"):
+    with pytest.raises(Failed, match="--train and --test"):
         run("evaluate_classifier")
-    with pytest.raises(CommandError, match="no such file"):
+    with pytest.raises(Failed, match="no such file"):
         run("evaluate_classifier", "--train", tmp_path / "x", "--test", tmp_path / "y")
 
 
@@ -85,7 +90,7 @@ def test_evaluate_duplicates_builds_pairs_from_a_corpus(tmp_path):
 
 def test_evaluate_duplicates_refuses_bad_labels(tmp_path):
     path = write(tmp_path / "pairs.jsonl", [{"a": "x", "b": "y", "label": 2}])
-    with pytest.raises(CommandError, match=r"label 0\|1"):
+    with pytest.raises(Failed, match=r"label 0\|1"):
         run("evaluate_duplicates", "--pairs", path)
 
 
