@@ -18,7 +18,7 @@ from danvan.accounts.models import User
 from danvan.audit.services import record
 from danvan.language.search import remove_document
 
-from . import deadlines
+from . import timing as deadlines
 from .access import can_decide_retention
 from .models import Attachment, Case, CaseEvent, CaseFingerprint, DenouncerIdentity, Notification
 from .workflow import Action

@@ -22,19 +22,19 @@ from danvan.documents.services import DocumentKind
 from danvan.language.search import index_document
 from danvan.places.models import Agency, Unit
 
-from . import deadlines
+from . import timing as deadlines
 from .documents import case_document
 from .duplicates import answer_merged, fingerprint_store
 from .idempotency import letter_digest, letter_retried
 from .identity import may_designate
 from .models import Attachment, Case, CaseEvent, Channel, Topic
 from .notifications import NOTIFIED, notify_citizen, notify_submitted
-from .routing import competent_agency
 from .sealing import case_seal, identity_copy, identity_store, masked_texts, sealed_letter
-from .suggest import intake_fields
+from .triage.routing import competent_agency
+from .triage.suggest import intake_fields
 
 if TYPE_CHECKING:
-    from .uploads import CleanFile
+    from danvan.core.uploads import CleanFile
 from .workflow import Action, DeclineReason, Kind, Status, target
 
 # Crockford's alphabet without look-alikes: read over the phone without mistakes.

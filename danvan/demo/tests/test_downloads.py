@@ -22,8 +22,8 @@ from danvan.accounts.models import Membership, User
 from danvan.accounts.roles import Role
 from danvan.cases.models import Attachment, Topic
 from danvan.cases.services import attachments_add, case_submit
-from danvan.cases.uploads import TYPES, CleanFile
 from danvan.core.downloads import DOCX, JSON, KNOWN_TYPES, SANDBOX, XLSX
+from danvan.core.uploads import TYPES, CleanFile
 from danvan.dialogues import services as dialogues
 from danvan.dialogues.services import Promised
 from danvan.evaluation import services as evaluation

@@ -8,7 +8,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from danvan.cases.tests.pdfs import written
+from danvan.core.tests.pdfs import written
 from testsupport.platform import serious_accessibility_violations, sign_in
 
 pytestmark = pytest.mark.e2e
