@@ -2,7 +2,8 @@
 
     python -m bench cases [--count N] [--fresh] [--samples S]
 
-Seeds `var/bench/cases-<N>.sqlite3` once (a rerun reuses it; `--fresh` reseeds), then times
+Seeds `var/bench/cases-<N>.sqlite3` once (a rerun reuses it; `--fresh` reseeds) with the
+letters, their events, their duplicate fingerprints and their search documents, then times
 requests in-process through Django's test client (server time: middleware, view, queries,
 template), DEBUG off, signed in as the demo handling officer (password, then the TOTP code
 of an authenticator device the benchmark gives them: `bench.signin`), whose commune holds a
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from bench import BENCH_DIR, django_setup
 from bench.common import demo_load, percentile, remove_db, seeded_version
@@ -75,7 +77,7 @@ def _prepare(path: Path, count: int) -> None:
     print(f"demo_s={time.perf_counter() - started:.1f}", flush=True)
     clock = _seed(count)
     print("seeded=fresh", f"seed_s={clock['total']:.1f}", sep="\n", flush=True)
-    for phase in ("make", "insert", "index"):
+    for phase in ("make", "insert", "index", "fingerprints", "search"):
         print(f"seed_{phase}_s={clock[phase]:.1f}")
     print(f"db_mb={path.stat().st_size / 2**20:.0f}", flush=True)
 
@@ -93,6 +95,8 @@ def _seed(count: int) -> dict[str, float]:
                    "cache_size=-1000000", "temp_store=MEMORY"):  # fmt: skip
         db.execute(f"PRAGMA {pragma}")
     clock = cases_seed.seed_cases(db, w, count)
+    clock.update(_fingerprints_and_index(db))
+    db = connection.connection
     db.execute("CREATE TABLE bench_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     db.execute(
         "INSERT INTO bench_meta VALUES ('cases', ?)", (f"{count}:{cases_seed.SEED_VERSION}",)
@@ -102,12 +106,31 @@ def _seed(count: int) -> dict[str, float]:
     return clock
 
 
+def _fingerprints_and_index(db: Any) -> dict[str, float]:
+    """What every real letter has beside its row: its duplicate fingerprints (so intake's
+    duplicate scan and the case page's related letters meet N letters) and its search
+    document (so the queue's search and intake's indexing work at scale). Both are built the
+    platform's way (`bench.language_seed`); the raw connection is opened again after."""
+    from django.db import connection
+
+    from bench import language_seed
+
+    started = time.perf_counter()
+    language_seed.fingerprints(db)
+    printed = time.perf_counter()
+    connection.close()  # the index is written on a connection with the real settings
+    language_seed.search_index()
+    connection.close()
+    connection.ensure_connection()
+    return {"fingerprints": printed - started, "search": time.perf_counter() - printed}
+
+
 # Measuring -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Ids:
-    topic: int
+    searches: list[str]  # 2 to 3 words of seeded letters, as an officer types them
     communes: list[int]
     topics: list[int]
     visible: list[int]  # cases the officer may open
@@ -129,12 +152,22 @@ def _ids(samples: int) -> Ids:
     communes: Any = SubmitForm().fields["unit"].queryset  # type: ignore[attr-defined]
     codes = Case.objects.filter(pk__in=picks[:samples]).values_list("tracking_code", flat=True)
     return Ids(
-        topic=Topic.objects.get(code="dat-dai").pk,
+        searches=_searches(visible, rng),
         communes=list(communes.values_list("pk", flat=True)),
         topics=list(Topic.objects.filter(is_public=True).values_list("pk", flat=True)),
         visible=list(visible.values_list("pk", flat=True)[:samples]),
         codes=list(codes),
     )
+
+
+def _searches(cases: Any, rng: random.Random) -> list[str]:
+    found = []
+    for title in cases.values_list("title", flat=True)[:50]:
+        words = [w for w in str(title).split()[1:] if w.isalpha()]  # past "Khiếu nại"...
+        if len(words) >= 3:
+            start = rng.randrange(len(words) - 2)
+            found.append(" ".join(words[start : start + rng.randint(2, 3)]).lower())
+    return found or ["đất đai"]
 
 
 def _measure(samples: int) -> dict[str, float]:
@@ -153,10 +186,28 @@ def _measure(samples: int) -> dict[str, float]:
     return figures
 
 
+KINDS = ("feedback", "petition", "complaint", "denunciation")
+OPEN_STATUSES = ("received", "classified", "accepted", "in_progress", "extended")
+
+
+def queue_urls(ids: Ids) -> dict[str, list[str]]:
+    """The queue as officers use it, each figure over many URLs (one URL alone would time
+    the database's cache of one query): filters by kind, status, deadline and assignee,
+    every topic, and searches of words taken from seeded letters."""
+    filters = [f"?kind={kind}&overdue=1" for kind in KINDS]
+    filters += [f"?status={status}" for status in OPEN_STATUSES]
+    filters += [f"?due={days}" for days in (3, 7, 30)] + ["?mine=1", "?mine=1&overdue=1"]
+    return {
+        "queue_first": [QUEUE],
+        "queue_filtered": [QUEUE + f for f in filters],
+        "queue_topic": [f"{QUEUE}?topic={topic}" for topic in ids.topics],
+        "queue_search": [f"{QUEUE}?q={quote(words)}" for words in ids.searches],
+    }
+
+
 def queue_figures(figures: dict[str, float], client: Any, ids: Ids, samples: int) -> None:
-    _report(figures, "queue_first", _times(client, [QUEUE], samples))
-    _report(figures, "queue_filtered", _times(client, [f"{QUEUE}?kind=complaint&overdue=1"], samples))  # fmt: skip
-    _report(figures, "queue_topic", _times(client, [f"{QUEUE}?topic={ids.topic}"], samples))
+    for name, urls in queue_urls(ids).items():
+        _report(figures, name, _times(client, urls, samples))
     for name, start in (("queue_deep", QUEUE), ("queue_closed_deep", f"{QUEUE}?status=closed")):
         url, depth = _follow(client, start, DEEP_PAGES)
         figures[f"{name}_page"] = depth

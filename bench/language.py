@@ -8,9 +8,10 @@ fingerprints (timed). Then, in-process on a connection with the real settings:
 - search: S queries of 2 to 4 consecutive words of seeded letters, as typed (accented) and
   without diacritics, in the demo handling officer's agencies (a third of all letters), and
   the accented ones again across every agency (an auditor), 200 results as the queue asks;
-- duplicates: S new letters, each a variant of one of the officer's letters (diacritics
-  stripped, tones moved, words dropped, swapped or replaced, cut short), stored with their
-  fingerprint, then `duplicate_candidates` as the officer (the letters are removed after);
+- duplicates: S new letters, each a variant of one of the officer's letters (words dropped,
+  swapped or replaced, cut short, or several of these: edits the scorer's normaliser cannot
+  undo), stored with their fingerprint, then `duplicate_candidates` as the officer (the
+  letters are removed after); how often the original is found, also per edit type;
 - classification: the platform's classifier trained on a sample of VNTC articles, then
   predicting passages of held-out articles in batches, pinned to one CPU.
 Prints one `name=value` a line; exits non-zero on an error, not on a missed target.
@@ -246,17 +247,21 @@ class Letter:
     original: int
     title: str
     content: str
+    edit: str = ""
 
 
 def letters(samples: int) -> list[Letter]:
-    """Variants of the officer's agency's letters, as the same writer sends them again."""
-    from evaluate.vntc import variant
+    """Variants of the officer's agency's letters, as the same writer sends them again, by
+    edits the scorer's normaliser cannot undo (`evaluate.pairs`), each edit type in turn."""
+    from evaluate.pairs import EDIT_TYPES, hard_variant
 
     rng = random.Random(9)
     scope = _scope(_officer())
     made = []
-    for case in _sample_cases(samples, seed=9, agency_id__in=scope):
-        made.append(Letter(case.pk, variant(case.title, rng), variant(case.content, rng)))
+    for n, case in enumerate(_sample_cases(samples, seed=9, agency_id__in=scope)):
+        edit = EDIT_TYPES[n % len(EDIT_TYPES)]
+        title, content = hard_variant(case.title, rng, edit), hard_variant(case.content, rng, edit)
+        made.append(Letter(case.pk, title, content, edit))
     return made
 
 
@@ -287,6 +292,9 @@ def duplicate_figures(figures: dict[str, float], samples: int) -> None:
         _figure(figures, "dup_shown_mean", sum(len(ids) for *_, ids in measured) / len(measured))
         hit = sum(letter.original in ids for _, letter, ids in measured) / len(measured)
         _figure(figures, "dup_original_found", hit, digits=3)
+        for edit in sorted({letter.edit for _, letter, _ in measured}):
+            mine = [letter.original in ids for _, letter, ids in measured if letter.edit == edit]
+            _figure(figures, f"dup_original_found_{edit}", sum(mine) / len(mine), digits=3)
     finally:
         _delete_cases_after(before)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluate import classifier, duplicates, vntc
+from evaluate import classifier, duplicates, pairs, vntc
 from evaluate.cli import Failed
 
 SAMPLE = Path(__file__).parents[2] / "danvan/language/tests/fixtures/vntc_sample.jsonl"
@@ -66,32 +66,75 @@ def test_evaluate_classifier_can_split_a_corpus(tmp_path):
     assert lines[-1].startswith("macro_f1=")
 
 
-def test_evaluate_duplicates_prints_auc_last(tmp_path):
+def test_evaluate_duplicates_tunes_on_dev_and_reports_on_test(tmp_path):
     rng = random.Random(5)
-    texts = [t for t, _ in vntc.read(SAMPLE)][:40]
-    records = [{"a": t, "b": vntc.variant(t, rng), "label": 1} for t in texts[:20]]
+    texts = [t for t, _ in vntc.read(SAMPLE)][:80]
+    records = []
+    for split, chunk in (("dev", texts[:40]), ("test", texts[40:])):
+        records += [{"a": t, "b": vntc.drop_words(t, rng), "label": 1, "split": split,
+                     "edit": "drop_words"} for t in chunk[:20]]  # fmt: skip
+        records += [{"a": a, "b": b, "label": 0, "split": split}
+                    for a, b in zip(chunk[20:30], chunk[30:40], strict=True)]  # fmt: skip
+    lines = run("evaluate_duplicates", "--pairs", write(tmp_path / "pairs.jsonl", records))
+    assert lines[0] == "pairs_dev=30 pairs_test=30 duplicates_test=20"
+    assert lines[1].startswith("dev_best_f1=1.000 threshold=")
+    assert "test_precision=1.000 test_recall=1.000 test_f1=1.000 (threshold from dev)" in lines
+    assert any(line.startswith("edit=drop_words pairs=20 recall=1.000 ") for line in lines)
+    assert lines[-1] == "auc=1.000"
+
+
+def test_a_file_without_a_split_is_halved(tmp_path):
+    texts = [t for t, _ in vntc.read(SAMPLE)][:60]
+    records = [{"a": t, "b": t[: len(t) * 3 // 4], "label": 1} for t in texts[:30]]
     records += [
-        {"a": a, "b": b, "label": 0} for a, b in zip(texts[20:30], texts[30:40], strict=True)
+        {"a": a, "b": b, "label": 0} for a, b in zip(texts[30:45], texts[45:60], strict=True)
     ]
     lines = run("evaluate_duplicates", "--pairs", write(tmp_path / "pairs.jsonl", records))
-    assert lines[0] == "pairs=30 duplicates=20"
-    assert lines[-1] == "auc=1.000"
-    assert lines[-2].startswith("best_f1=1.000 threshold=")
+    assert lines[0] == "split=shuffled halves"
+    assert lines[1].startswith("pairs_dev=22 pairs_test=23 ")
 
 
-def test_evaluate_duplicates_builds_pairs_from_a_corpus(tmp_path):
+def test_evaluate_duplicates_builds_dev_and_test_pairs_from_a_corpus(tmp_path):
     out = tmp_path / "pairs.jsonl.gz"
     lines = run("evaluate_duplicates", "--vntc", 40, "--corpus", SAMPLE, "--write", out)
-    assert lines[0] == "pairs=40 duplicates=20"
+    assert lines[0] == "pairs_dev=40 pairs_test=40 duplicates_test=20"
+    edits = [line.split()[0] for line in lines if line.startswith("edit=")]
+    assert edits == [f"edit={name}" for name in sorted(pairs.EDIT_TYPES)]
     assert lines[-1].startswith("auc=")
     with gzip.open(out, "rt", encoding="utf-8") as saved:
-        assert len([json.loads(line) for line in saved]) == 40
+        records = [json.loads(line) for line in saved]
+    assert [r["split"] for r in records] == ["dev"] * 40 + ["test"] * 40
+    dev_texts = {r["a"] for r in records if r["split"] == "dev"}
+    assert not dev_texts & {r["a"] for r in records if r["split"] == "test"}
 
 
 def test_evaluate_duplicates_refuses_bad_labels(tmp_path):
     path = write(tmp_path / "pairs.jsonl", [{"a": "x", "b": "y", "label": 2}])
     with pytest.raises(Failed, match=r"label 0\|1"):
         run("evaluate_duplicates", "--pairs", path)
+
+
+def test_made_duplicates_are_never_undone_by_the_normaliser():
+    """Every duplicate differs from its original after the scorer's normalisation, and the
+    edits left out are exactly the ones it undoes."""
+    for part in ("dev", "test"):
+        made = pairs.make_pairs(SAMPLE, 60, seed=3, part=part)
+        assert made == pairs.make_pairs(SAMPLE, 60, seed=3, part=part)
+        duplicates = [(a, b) for a, b, label, _ in made if label]
+        assert len(duplicates) == 30
+        assert not any(pairs.undone_by_normaliser(a, b) for a, b in duplicates)
+    text = "Đề nghị hòa giải vụ tranh chấp đất đai của gia đình ông Thủy ở thôn Đông."
+    rng = random.Random(1)
+    for edit in pairs.COSMETIC_EDITS.values():
+        assert pairs.undone_by_normaliser(text, edit(text, rng))
+
+
+def test_dev_and_test_pairs_come_from_different_articles():
+    dev = {a for a, *_ in pairs.make_pairs(SAMPLE, 60, seed=3, part="dev")}
+    test = {a for a, *_ in pairs.make_pairs(SAMPLE, 60, seed=3, part="test")}
+    assert dev
+    assert test
+    assert not dev & test
 
 
 def test_split_modes_keep_file_order():
