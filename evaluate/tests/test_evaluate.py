@@ -5,6 +5,7 @@ import gzip
 import io
 import json
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,28 @@ def test_default_corpus_path_follows_the_environment(monkeypatch):
     assert vntc.default_path() == Path("/data/other.jsonl")
     monkeypatch.delenv("DANVAN_VNTC")
     assert vntc.default_path().parts[-4:] == ("shared", "data", "vntc", "vntc10_train.jsonl.gz")
+
+
+def test_the_dev_split_is_the_tail_of_each_label_inside_the_training_set():
+    examples = [(f"t{n}", "a") for n in range(10)] + [(f"u{n}", "b") for n in range(5)]
+    fit, dev = classifier.dev_split(examples)
+    assert dev == [("t8", "a"), ("t9", "a"), ("u4", "b")]
+    assert fit == [e for e in examples if e not in dev]
+
+
+def test_tuning_chooses_c_on_dev_and_scores_the_test_set_once(topic_files):
+    lines = run(
+        "evaluate_classifier", "--train", topic_files[0], "--test", topic_files[1], "--tune"
+    )
+    dev_lines = [line for line in lines if line.startswith("dev C=")]
+    assert [line.split()[1] for line in dev_lines] == ["C=0.1", "C=0.3", "C=1"]
+    sizes = {line.split("(")[1] for line in dev_lines}
+    assert len(sizes) == 1
+    fit, dev = (int(part.split("=")[1]) for part in sizes.pop().rstrip(")").split())
+    assert (fit + dev, dev) == (
+        232,
+        sum(n // 5 for n in Counter(label for _, label in vntc.read(topic_files[0])).values()),
+    )
+    assert lines[4].startswith("tuned_c=")
+    assert sum(line.startswith("accuracy=") for line in lines) == 1
+    assert lines[-1].startswith("macro_f1=")
