@@ -49,7 +49,7 @@ def main(argv: list[str]) -> int:
     print(f"cases={args.count}", flush=True)
     from bench import cases
 
-    cases._prepare(path, args.count)
+    cases.prepare(path, args.count)
     figures = _measure(args.requests)
     for name, value in figures.items():
         print(f"{name}={value:.2f}", flush=True)

@@ -3,7 +3,7 @@ roll-up of letters (rollup.py), reception compliance and dialogue commitments (t
 queries), hot issues. One grouped read per table, whatever the number of agencies."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -16,8 +16,7 @@ from danvan.places.models import Agency, Unit
 from danvan.reception.queries import compliance_between
 
 from .access import Scope
-from .hotspots import current_hot_issues
-from .models import GRAINS, HotIssue, LetterMonth, LetterNow
+from .models import GRAINS, LetterMonth, LetterNow
 from .periods import Period, trend_months
 
 MONTH_SUMS = ("received", "on_time", "late", "rated", "rating_sum", "complaints_on_time",
@@ -86,7 +85,6 @@ class Overview:
     agencies: list[Figures]
     communes: list[Figures]
     trend: list[Figures]
-    hot_issues: list[HotIssue] = field(default_factory=list)
 
 
 def grain_for(f: Filters, by: str, *, province: bool) -> str:
@@ -156,7 +154,6 @@ def overview(*, scope: Scope, filters: Filters) -> Overview:
         agencies=sorted(agencies.values(), key=lambda x: x.name),
         communes=sorted(communes.values(), key=lambda x: (x.key is None, x.name)),
         trend=trend(scope, filters),
-        hot_issues=current_hot_issues(agency_ids=None if scope.province else set(scope.agency_ids)),
     )
 
 

@@ -18,6 +18,7 @@ from .access import Scope, insights_scope
 from .charts import column_chart
 from .drilldown import WHAT, Behind, letters_behind
 from .forms import FiltersForm
+from .hotspots import current_hot_issues
 from .models import HotIssue
 from .periods import period_parse
 from .queries import Filters, Overview, overview
@@ -72,6 +73,9 @@ def overview_page(request: HttpRequest) -> HttpResponse:
         "agency_rows": agency_rows(found.agencies, base),
         "commune_rows": commune_rows(found.communes, base),
         "o": found,
+        "hot_issues": current_hot_issues(
+            user=request.user, agency_ids=None if scope.province else set(scope.agency_ids)
+        ),
         "scope": scope,
         "refreshed": last_refresh(),
         "charts": _charts(found),

@@ -5,7 +5,6 @@ from .held import HeldFile
 from .identity import DenouncerIdentity, HandlingDelegation, IdentityLook
 from .letter import Attachment, Case, CaseEvent, Channel
 from .notices import Notification
-from .outgoing import DocumentNumber
 from .triage import KeywordRule, RoutingRule, SuggestionModel, SuggestionSettings, Topic
 
 __all__ = [
@@ -16,7 +15,6 @@ __all__ = [
     "CaseLink",
     "Channel",
     "DenouncerIdentity",
-    "DocumentNumber",
     "HandlingDelegation",
     "HeldFile",
     "IdentityLook",

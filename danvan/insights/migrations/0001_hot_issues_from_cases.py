@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0018_hot_issues_move_to_insights'),
+        ('cases', '0019_hot_issues_move_to_insights'),
         ('places', '0001_initial'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0018_hot_issues_move_to_insights'),
+        ('cases', '0019_hot_issues_move_to_insights'),
         ('insights', '0001_hot_issues_from_cases'),
         ('places', '0001_initial'),
     ]

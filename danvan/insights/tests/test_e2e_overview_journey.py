@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from danvan.core.testing import serious_accessibility_violations, sign_in
+from testsupport.platform import serious_accessibility_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 DESK = {"width": 1280, "height": 800}

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0003_evaluation_decision_kind'),
+        ('documents', '0004_document_number'),
     ]
 
     operations = [

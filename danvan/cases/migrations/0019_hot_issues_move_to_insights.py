@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0017_case_period_stats_index"),
+        ("cases", "0018_document_number_to_documents"),
     ]
 
     operations = [
