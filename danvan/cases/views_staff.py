@@ -37,7 +37,7 @@ from .imports import cases_import
 from .letter_form import LetterPost, letter_fields, token_new
 from .models import Attachment, Case, Channel
 from .queries import case_by_tracking_code
-from .views import _render_detail
+from .views_case import form_ids, render_case_page
 
 INTAKE_PAGE = "cases/intake.html"
 
@@ -180,16 +180,16 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
     if not designates(request.user, case):
         raise PermissionDenied
-    form = forms.AssignForm(request.POST, agency_id=case.agency_id)
+    form = forms.AssignForm(request.POST, agency_id=case.agency_id, auto_id=form_ids("assign"))
     if not form.is_valid():
-        return _render_detail(request, case, bound={"assign": form}, status=422)
+        return render_case_page(request, case, bound={"assign": form}, status=422)
     try:
         services.case_assign(
             case=case, by=_officer(request), assignee=form.cleaned_data["assignee"]
         )
     except services.AssignmentRefused:
         form.add_error("assignee", SELF_DESIGNATION)
-        return _render_detail(request, case, bound={"assign": form}, status=422)
+        return render_case_page(request, case, bound={"assign": form}, status=422)
     except services.ConcurrentUpdate:
         messages.error(
             request, _("Someone else changed this letter a moment ago. Check and try again.")
@@ -203,9 +203,9 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def split(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
-    form = forms.SplitForm(request.POST)
+    form = forms.SplitForm(request.POST, auto_id=form_ids("split"))
     if not form.is_valid():
-        return _render_detail(request, case, bound={"split": form}, status=422)
+        return render_case_page(request, case, bound={"split": form}, status=422)
     part = services.case_split(case=case, by=_officer(request), **form.cleaned_data)
     messages.success(
         request, _("New letter %(code)s split from this one.") % {"code": part.tracking_code}
