@@ -1,21 +1,16 @@
 """Every write to a case: intake and each transition, with its event, in one transaction."""
 
 import secrets
-import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from danvan.accounts.models import User
 from danvan.audit.services import record
-from danvan.core import sealed
-from danvan.core.storage import storing
 from danvan.deadlines.compute import ExtensionNotAllowed
 from danvan.deadlines.rules import edition_on
 from danvan.documents.services import DocumentKind
@@ -23,34 +18,26 @@ from danvan.language.search import index_document
 from danvan.places.models import Agency, Unit
 
 from . import deadlines
-from .documents import case_document
-from .duplicates import answer_merged, fingerprint_store
+from .duplicates import fingerprint_store
 from .idempotency import letter_digest, letter_retried
 from .identity import may_designate
-from .models import Attachment, Case, CaseEvent, Channel, Topic
-from .notifications import NOTIFIED, notify_citizen, notify_submitted
+from .models import Attachment, Case, Channel, Topic
+from .notifications import notify_citizen, notify_submitted
+from .outgoing import case_document
 from .routing import competent_agency
-from .sealing import case_seal, identity_copy, identity_store, masked_texts, sealed_letter
+from .sealing import case_seal, identity_copy, identity_store, sealed_letter
 from .suggest import intake_fields
+from .workflow import Action, DeclineReason, Kind, Status
+from .writes import ConcurrentUpdate as ConcurrentUpdate
+from .writes import TransitionError as TransitionError
+from .writes import attachments_add as attachments_add
+from .writes import case_event, case_move
 
 if TYPE_CHECKING:
     from .uploads import CleanFile
-from .workflow import Action, DeclineReason, Kind, Status, target
 
 # Crockford's alphabet without look-alikes: read over the phone without mistakes.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
-class TransitionError(Exception):
-    """The action is not allowed from the case's current status."""
-
-    def __init__(self, action: Action, status: str) -> None:
-        super().__init__(f"{action} is not allowed from {status}")
-        self.action, self.status = action, status
-
-
-class ConcurrentUpdate(Exception):
-    """Another officer changed the case first; reload and try again."""
 
 
 class AssignmentRefused(Exception):
@@ -166,7 +153,7 @@ def case_submit(
             fingerprint_store(case)
             index_document(source="case", source_id=case.pk, scope_id=case.agency_id,
                            title=case.title, body=case.content, new=True)  # fmt: skip
-            _event(
+            case_event(
                 case,
                 Action.SUBMIT,
                 by or citizen,
@@ -191,86 +178,6 @@ def _round(kind: str, *, second_round: bool) -> int | None:
     return 2 if second_round else 1
 
 
-def _event(case: Case, action: Action, by: User | None, **fields: Any) -> CaseEvent:
-    fields.setdefault("at", timezone.now())
-    event = CaseEvent.objects.create(case=case, action=action, actor=by, **fields)
-    if fields.get("is_public", True) and action in NOTIFIED:
-        notify_citizen(case, event)
-    return event
-
-
-def attachments_add(
-    case: Case,
-    files: Iterable["CleanFile"],
-    *,
-    by: User | None,
-    source: str,
-    public: bool = False,
-    document_kind: str = "",
-) -> list[Attachment]:
-    """Store checked files; a sealed letter's files (scans, photos, and the documents
-    addressed to its sender) are sealed, whatever its kind now: scans show handwriting."""
-    secret = case.identity_sealed
-    saved = []
-    for clean in files:
-        stored_name = f"{uuid.uuid4().hex}{PurePath(clean.name).suffix.lower()}"
-        content = sealed.seal_bytes(clean.data) if secret else clean.data
-        attachment = Attachment(case=case, name=clean.name, content_type=clean.content_type,
-                                size=clean.size, sha256=clean.sha256, uploaded_by=by,
-                                source=source, is_public=public, sealed=secret,
-                                document_kind=document_kind)  # fmt: skip
-        with storing(f"attachment {clean.name}"):
-            attachment.file.save(stored_name, ContentFile(content), save=True)
-        saved.append(attachment)
-    return saved
-
-
-def _move(
-    case: Case,
-    action: Action,
-    by: User | None,
-    *,
-    note: str = "",
-    public: bool = True,
-    data: dict[str, Any] | None = None,
-    **changes: Any,
-) -> Case:
-    """Apply a transition: status check, optimistic lock, the change and its event.
-
-    On a sealed letter the note and the answer are stored with the sender's details masked.
-    """
-    to = target(action, Status(case.status))
-    if to is None:
-        raise TransitionError(action, case.status)
-    with transaction.atomic():
-        note = _masked(case, note, changes)
-        moved = Case.objects.filter(pk=case.pk, version=case.version, status=case.status).update(
-            status=to, version=F("version") + 1, **changes
-        )
-        if moved != 1:
-            raise ConcurrentUpdate(case.pk)
-        _event(
-            case,
-            action,
-            by,
-            from_status=case.status,
-            to_status=to,
-            note=note,
-            is_public=public,
-            data=data or {},
-        )
-    case.refresh_from_db()
-    return case
-
-
-def _masked(case: Case, note: str, changes: dict[str, Any]) -> str:
-    """The note (returned) and the answer (in `changes`), masked if the letter is sealed."""
-    if "answer" not in changes:
-        return masked_texts(case, [note])[0]
-    note, changes["answer"] = masked_texts(case, [note, changes["answer"]])
-    return note
-
-
 def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note: str = "") -> Case:
     """Set kind and topic from the content (TT 05/2021 Art. 6: not from the title)."""
     received = timezone.localdate(case.received_at)
@@ -280,7 +187,7 @@ def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note:
     with transaction.atomic():
         if kind == Kind.DENUNCIATION:
             case_seal(case)  # before the move: a denunciation never holds a plain sender
-        return _move(
+        case, _event = case_move(
             case,
             Action.CLASSIFY,
             by,
@@ -293,6 +200,7 @@ def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note:
             complaint_round=_round(kind, second_round=case.first_round_id is not None),
             data={"kind": kind, "topic": topic.code if topic else None, "rule": due.rule},
         )
+    return case
 
 
 def case_accept(*, case: Case, by: User, variant: str = "", note: str = "") -> Case:
@@ -301,7 +209,7 @@ def case_accept(*, case: Case, by: User, variant: str = "", note: str = "") -> C
         kind=case.kind, accepted=today, variant=variant, second_round=case.complaint_round == 2
     )
     with transaction.atomic():
-        case = _move(
+        case, event = case_move(
             case,
             Action.ACCEPT,
             by,
@@ -313,6 +221,7 @@ def case_accept(*, case: Case, by: User, variant: str = "", note: str = "") -> C
             due_on=due.due,
             data={"rule": due.rule, "due": due.due.isoformat(), "variant": variant},
         )
+        notify_citizen(case, event)
         # The law requires a notice of acceptance for complaints and denunciations.
         if case.kind in (Kind.COMPLAINT, Kind.DENUNCIATION):
             case_document(case=case, kind=DocumentKind.ACCEPTANCE_NOTICE, by=by)
@@ -326,7 +235,7 @@ def case_decline(*, case: Case, by: User, reason: str, note: str) -> Case:
     now = timezone.now()
     kept = deadlines.retention_until(archived=timezone.localdate(now))
     with transaction.atomic():
-        case = _move(
+        case, event = case_move(
             case,
             Action.DECLINE,
             by,
@@ -337,6 +246,7 @@ def case_decline(*, case: Case, by: User, reason: str, note: str) -> Case:
             retain_until=kept.due,
             data={"reason": reason, "retain_until": kept.due.isoformat()},
         )
+        notify_citizen(case, event)
         case_document(case=case, kind=DocumentKind.DECLINE_NOTICE, by=by, note=note)
     return case
 
@@ -348,7 +258,7 @@ def case_forward(*, case: Case, by: User, agency: Agency, note: str) -> Case:
     if agency.pk == case.agency_id:
         raise RuleViolation("same_agency", "the case is already with this agency")
     with transaction.atomic():
-        case = _move(
+        case, event = case_move(
             case,
             Action.FORWARD,
             by,
@@ -356,6 +266,7 @@ def case_forward(*, case: Case, by: User, agency: Agency, note: str) -> Case:
             due_on=None,
             data={"from_agency": case.agency_id, "to_agency": agency.pk},
         )
+        notify_citizen(case, event)
         case_document(case=case, kind=DocumentKind.FORWARDING_SLIP, by=by, to=agency)
     return case
 
@@ -364,26 +275,33 @@ def case_guide(*, case: Case, by: User, note: str) -> Case:
     """Tell the citizen which body is competent. Given once for the same content (DON-2)."""
     if case.events.filter(action=Action.GUIDE).exists():
         raise RuleViolation("guide_once", "already guided once")
-    return _move(case, Action.GUIDE, by, note=note, due_on=None)
+    with transaction.atomic():
+        case, event = case_move(case, Action.GUIDE, by, note=note, due_on=None)
+        notify_citizen(case, event)
+    return case
 
 
 def case_start(*, case: Case, by: User, note: str = "") -> Case:
     """Work begins; the officer becomes the handler if there is none, except on a sealed
     letter, whose handler only the head (or the head's delegate) designates."""
     assignee = case.assignee if case.identity_sealed else (case.assignee or by)
-    return _move(case, Action.START, by, note=note, public=False, assignee=assignee)
+    case, _event = case_move(case, Action.START, by, note=note, public=False, assignee=assignee)
+    return case
 
 
 def case_request_info(*, case: Case, by: User, note: str) -> Case:
     """Ask the citizen for more; the resolution clock stops until the answer comes."""
-    return _move(
-        case,
-        Action.REQUEST_INFO,
-        by,
-        note=note,
-        paused_since=timezone.localdate(),
-        data={"resume_status": case.status},
-    )
+    with transaction.atomic():
+        case, event = case_move(
+            case,
+            Action.REQUEST_INFO,
+            by,
+            note=note,
+            paused_since=timezone.localdate(),
+            data={"resume_status": case.status},
+        )
+        notify_citizen(case, event)
+    return case
 
 
 def case_receive_info(*, case: Case, by: User, note: str = "") -> Case:
@@ -393,7 +311,7 @@ def case_receive_info(*, case: Case, by: User, note: str = "") -> Case:
     if today > since:
         pauses.append([(since + timedelta(days=1)).isoformat(), today.isoformat()])
     due = _resolve_due(case, pauses=pauses)
-    return _move(
+    case, _event = case_move(
         case,
         Action.RECEIVE_INFO,
         by,
@@ -405,6 +323,7 @@ def case_receive_info(*, case: Case, by: User, note: str = "") -> Case:
         overdue_since=None,
         data={"paused_days": (today - since).days, "due": due.isoformat()},
     )
+    return case
 
 
 def case_extend(*, case: Case, by: User, variant: str = "", note: str) -> Case:
@@ -423,18 +342,21 @@ def case_extend(*, case: Case, by: User, variant: str = "", note: str) -> Case:
         due = _resolve_due(case, variant=variant, extensions=extensions)
     except (ExtensionNotAllowed, ValueError) as error:
         raise RuleViolation("extension_max", str(error)) from error
-    return _move(
-        case,
-        Action.EXTEND,
-        by,
-        note=note,
-        variant=variant,
-        extensions=extensions,
-        resolve_due=due,
-        due_on=due,
-        overdue_since=None,
-        data={"variant": variant, "extensions": extensions, "due": due.isoformat()},
-    )
+    with transaction.atomic():
+        case, event = case_move(
+            case,
+            Action.EXTEND,
+            by,
+            note=note,
+            variant=variant,
+            extensions=extensions,
+            resolve_due=due,
+            due_on=due,
+            overdue_since=None,
+            data={"variant": variant, "extensions": extensions, "due": due.isoformat()},
+        )
+        notify_citizen(case, event)
+    return case
 
 
 def _accepted_on(case: Case) -> date:
@@ -471,7 +393,7 @@ def _resolve_due(
 def case_resolve(*, case: Case, by: User, answer: str) -> Case:
     """The answer (or decision), issued as a document the citizen can download."""
     with transaction.atomic():
-        case = _move(
+        case, event = case_move(
             case,
             Action.RESOLVE,
             by,
@@ -481,13 +403,24 @@ def case_resolve(*, case: Case, by: User, answer: str) -> Case:
             due_on=None,
             overdue_since=None,
         )
+        notify_citizen(case, event)
         case_document(case=case, kind=DocumentKind.ANSWER, by=by)
-        answer_merged(case, by)
+        _answer_merged(case, by)
     return case
 
 
+def _answer_merged(case: Case, by: User | None) -> None:
+    """Tell each citizen whose letter was merged into `case` the answer it received."""
+    for merged in Case.objects.filter(merged_into=case):
+        Case.objects.filter(pk=merged.pk).update(answer=case.answer, resolved_at=case.resolved_at)
+        event = case_event(merged, Action.RESOLVE, by, note=case.answer, data={"via": case.pk})
+        notify_citizen(merged, event)
+
+
 def case_close(*, case: Case, by: User | None, note: str = "") -> Case:
-    return _move(case, Action.CLOSE, by, note=note, closed_at=timezone.now(), due_on=None)
+    case, _event = case_move(case, Action.CLOSE, by, note=note, closed_at=timezone.now(),
+                             due_on=None)  # fmt: skip
+    return case
 
 
 def case_assign(*, case: Case, by: User, assignee: User) -> Case:
@@ -501,7 +434,7 @@ def case_assign(*, case: Case, by: User, assignee: User) -> Case:
         )
         if moved != 1:
             raise ConcurrentUpdate(case.pk)
-        _event(case, Action.ASSIGN, by, is_public=False, data={"assignee": assignee.pk})
+        case_event(case, Action.ASSIGN, by, is_public=False, data={"assignee": assignee.pk})
         if case.identity_sealed:
             record("case.designate_handler", obj=case, object_repr=case.tracking_code, actor=by,
                    changes={"assignee": [case.assignee_id, assignee.pk]})  # fmt: skip
@@ -542,7 +475,7 @@ def case_split(
                            people_count=case.people_count, channel=case.channel,
                            received_at=case.received_at, by=by, parent=case, **sender)  # fmt: skip
         identity_copy(case, part)
-        _event(case, Action.SPLIT, by, is_public=True, data={"part": part.tracking_code})
+        case_event(case, Action.SPLIT, by, is_public=True, data={"part": part.tracking_code})
     return part
 
 
@@ -557,6 +490,6 @@ def case_rate(*, case: Case, rating: int, comment: str = "", by: User | None = N
         )
         if rated != 1:  # rated meanwhile from another tab
             raise TransitionError(Action.RATE, case.status)
-        _event(case, Action.RATE, by, is_public=False, data={"rating": rating})
+        case_event(case, Action.RATE, by, is_public=False, data={"rating": rating})
     case.refresh_from_db()
     return case

@@ -21,6 +21,7 @@ from .identity import document_addressee
 from .models import Attachment, Case, DocumentNumber
 from .uploads import CleanFile
 from .workflow import DeclineReason, Kind
+from .writes import attachments_add
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Kind of document -> type in its symbol (NĐ 30/2020 Phụ lục III): TB notice, PC slip.
@@ -47,8 +48,6 @@ def case_document(
     clean = CleanFile(name=f"{FILE_NAME[DocumentKind(kind)]}-{case.tracking_code}.docx",
                       content_type=DOCX, data=data, sha256=hashlib.sha256(data).hexdigest(),
                       size=len(data))  # fmt: skip
-    from .services import attachments_add
-
     public = kind != DocumentKind.FORWARDING_SLIP
     [attachment] = attachments_add(
         case, [clean], by=by, source=Attachment.Source.DOCUMENT, public=public, document_kind=kind
