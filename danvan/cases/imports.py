@@ -63,6 +63,7 @@ from danvan.places.queries import communes_of, successors_in_force
 from danvan.rulebook.store import current_rulebook
 
 from . import deadlines
+from .draft import LetterDraft, Sender
 from .forms import CONTENT_MAX, TITLE_MAX
 from .idempotency import IdempotencyKeyReused
 from .models import Case, Channel, Topic
@@ -151,7 +152,7 @@ class Identity:
 
 @dataclass(frozen=True)
 class ImportRow:
-    """One valid row, ready for `case_submit`."""
+    """One valid row, ready for `case_submit` (`draft`)."""
 
     row: int
     received: date
@@ -176,6 +177,19 @@ class ImportRow:
             parts = [self.received.isoformat(), self.kind, self.title, self.content]
             parts += asdict(self.identity).values()
         return scope + "#" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+
+    def draft(self) -> LetterDraft:
+        """The letter this row records; a denunciation's sender is sealed by `case_submit`
+        (Luật Tố cáo Art. 47)."""
+        who = self.identity
+        sender = Sender(name=who.name, phone=who.phone, email=who.email, address=who.address)
+        received_at = datetime.combine(
+            self.received, RECEIVED_HOUR, timezone.get_default_timezone()
+        )
+        return LetterDraft(kind=self.kind, title=self.title, content=self.content, unit=self.unit,
+                           topic=self.topic, sender=sender, anonymous=not who.name,
+                           people_count=self.people_count, channel=Channel.IMPORT,
+                           received_at=received_at)  # fmt: skip
 
 
 @dataclass
@@ -721,9 +735,10 @@ def _rows_write(report: ImportReport, *, by: User, atomic: bool) -> None:
     block: AbstractContextManager[object] = transaction.atomic() if atomic else nullcontext()
     with block:
         for row in todo:
-            created: list[Case] = []
             try:
-                case = _row_write(row, by=by, on_created=created.append)
+                case, created = case_submit(
+                    draft=row.draft(), by=by, idempotency_key=row.idempotency_key
+                )
             except IdempotencyKeyReused:  # a changed copy of the row, imported meanwhile
                 report.skipped_existing += 1
                 continue
@@ -732,25 +747,3 @@ def _rows_write(report: ImportReport, *, by: User, atomic: bool) -> None:
                 report.cases.append(case)
             else:  # another import of the same file got there first
                 report.skipped_existing += 1
-
-
-def _row_write(row: ImportRow, *, by: User, on_created: Callable[[Case], None]) -> Case:
-    # For a denunciation, case_submit seals the identity apart (Luật Tố cáo Art. 47).
-    return case_submit(
-        kind=row.kind,
-        title=row.title,
-        content=row.content,
-        unit=row.unit,
-        topic=row.topic,
-        anonymous=not row.identity.name,
-        name=row.identity.name,
-        phone=row.identity.phone,
-        email=row.identity.email,
-        address=row.identity.address,
-        people_count=row.people_count,
-        channel=Channel.IMPORT,
-        idempotency_key=row.idempotency_key,
-        received_at=datetime.combine(row.received, RECEIVED_HOUR, timezone.get_default_timezone()),
-        by=by,
-        on_created=on_created,
-    )

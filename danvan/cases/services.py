@@ -1,9 +1,9 @@
 """Every write to a case: intake and each transition, with its event, in one transaction."""
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -15,9 +15,10 @@ from danvan.deadlines.compute import ExtensionNotAllowed
 from danvan.deadlines.rules import edition_on
 from danvan.documents.services import DocumentKind
 from danvan.language.search import index_document
-from danvan.places.models import Agency, Unit
+from danvan.places.models import Agency
 
 from . import deadlines
+from .draft import LetterDraft, Sender
 from .duplicates import fingerprint_store
 from .idempotency import letter_digest, letter_retried
 from .identity import may_designate
@@ -60,77 +61,68 @@ def tracking_code_new() -> str:
 
 def case_submit(
     *,
-    kind: str,
-    title: str,
-    content: str,
-    unit: Unit,
-    topic: Topic | None = None,
-    citizen: User | None = None,
-    anonymous: bool = False,
-    name: str = "",
-    phone: str = "",
-    email: str = "",
-    address: str = "",
-    place: str = "",
-    location: tuple[float, float] | None = None,
-    people_count: int = 1,
-    channel: str = Channel.WEB,
-    idempotency_key: str | None = None,
-    received_at: Any = None,
-    first_round: Case | None = None,
-    by: User | None = None,
-    id_number: str = "",
+    draft: LetterDraft,
+    by: User | None,
     files: Sequence["CleanFile"] = (),
-    parent: Case | None = None,
-    on_created: Callable[[Case], None] | None = None,
-    digest_extra: dict[str, Any] | None = None,
-) -> Case:
-    """Register a letter with its files. Committed before the caller shows a tracking code.
+    idempotency_key: str | None = None,
+) -> tuple[Case, bool]:
+    """Register a letter with its files: (the case, whether it was created now). Committed
+    before the caller shows a tracking code. `by`: who files it (the citizen's account on
+    the web form, the officer for a paper letter; None for an API key).
 
-    A retry with the same idempotency key returns the first case and creates nothing: the
-    key's unique index refuses the second row (retries are rare; a look-up before every
-    letter would cost every letter a query). Another letter under a used key raises
-    IdempotencyKeyReused and stores nothing (`idempotency`); `digest_extra` is what else the
-    caller's form sent with the letter (a logbook row's notes), so a change to it counts.
-    A denunciation is sealed (`sealing.py`): the sender and the text as written go encrypted
-    into their own table; the case's columns hold the text masked and no sender.
+    A retry with the same idempotency key returns the first case, not created, and stores
+    nothing: the key's unique index refuses the second row (retries are rare; a look-up
+    before every letter would cost every letter a query). Another letter under a used key
+    raises IdempotencyKeyReused and stores nothing (`idempotency`).
     """
-    received_at = received_at or timezone.now()
+    fields, hashes = draft.digest_fields(), (f.sha256 for f in files)
+    digest = letter_digest(fields, hashes) if idempotency_key else ""
+    case, blob = _case_new(draft, idempotency_key=idempotency_key, digest=digest)
+    try:
+        with transaction.atomic():
+            _case_store(case, blob=blob, files=files, by=by)
+    except IntegrityError:
+        if first := letter_retried(idempotency_key, digest):
+            return first, False  # a retry, or a concurrent one that won the race
+        raise
+    return case, True
+
+
+def _case_new(
+    draft: LetterDraft, *, idempotency_key: str | None, digest: str
+) -> tuple[Case, dict[str, str]]:
+    """The unsaved case, and what to seal apart. A denunciation is sealed (`sealing.py`):
+    its sender and text as written go encrypted into their own table; the case's columns
+    hold the text masked and no sender."""
+    received_at = draft.received_at or timezone.now()
     received = timezone.localdate(received_at)
-    second_round = first_round is not None
-    due = deadlines.process_due(kind=kind, received=received, second_round=second_round)
-    plain = {"submitter_name": name, "submitter_phone": phone, "submitter_email": email,
-             "submitter_address": address}  # fmt: skip
-    secret = kind == Kind.DENUNCIATION
-    sent = {"kind": kind, "title": title, "content": content, "unit": unit, "topic": topic,
-            "citizen": citizen, "anonymous": anonymous, "id_number": id_number, "place": place,
-            "location": location, "people_count": people_count, "channel": channel,
-            "first_round": first_round, "parent": parent, **plain, **(digest_extra or {})}  # fmt: skip
-    digest = letter_digest(sent, (f.sha256 for f in files)) if idempotency_key else ""
-    topic, suggestion = intake_fields(f"{title}\n{content}", topic)
-    title, content = title.strip(), content.strip()
+    second_round = draft.first_round is not None
+    due = deadlines.process_due(kind=draft.kind, received=received, second_round=second_round)
+    topic, suggestion = intake_fields(f"{draft.title}\n{draft.content}", draft.topic)
+    title, content = draft.title.strip(), draft.content.strip()
     blob: dict[str, str] = {}
+    secret = draft.kind == Kind.DENUNCIATION
     if secret:
-        sender = {"name": name, "phone": phone, "email": email, "address": address,
-                  "id_number": id_number}  # fmt: skip
         blob, title, content = sealed_letter(
-            sender=sender, title=title, content=content, account=citizen
+            sender=draft.sender.as_dict(), title=title, content=content, account=draft.citizen
         )
+    plain = draft.sender.columns()
+    location = draft.location
     case = Case(
         tracking_code=tracking_code_new(),
-        kind=kind,
+        kind=draft.kind,
         title=title,
         content=content,
-        unit=unit,
+        unit=draft.unit,
         topic=topic,
-        agency=competent_agency(topic=topic, unit=unit, kind=kind),
-        citizen=citizen,
-        anonymous=anonymous,
-        address=place,
+        agency=competent_agency(topic=topic, unit=draft.unit, kind=draft.kind),
+        citizen=draft.citizen,
+        anonymous=draft.anonymous,
+        address=draft.place,
         latitude=location[0] if location else None,
         longitude=location[1] if location else None,
-        people_count=people_count,
-        channel=channel,
+        people_count=draft.people_count,
+        channel=draft.channel,
         idempotency_key=idempotency_key or None,
         submission_digest=digest,
         received_at=received_at,
@@ -138,38 +130,41 @@ def case_submit(
         process_rule=due.rule,
         process_due=due.due,
         due_on=due.due,
-        first_round=first_round,
-        complaint_round=_round(kind, second_round=second_round),
-        parent=parent,
+        first_round=draft.first_round,
+        complaint_round=_round(draft.kind, second_round=second_round),
+        parent=draft.parent,
         **suggestion,
         **(dict.fromkeys(plain, "") if secret else plain),
     )
-    try:
-        with transaction.atomic():
-            case.save()
-            if secret:
-                identity_store(case, blob)
-            attachments_add(case, files, by=by or citizen, source=Attachment.Source.CITIZEN)
-            fingerprint_store(case)
-            index_document(source="case", source_id=case.pk, scope_id=case.agency_id,
-                           title=case.title, body=case.content, new=True)  # fmt: skip
-            case_event(
-                case,
-                Action.SUBMIT,
-                by or citizen,
-                to_status=Status.RECEIVED,
-                at=received_at,
-                data={"channel": channel, "rule": due.rule, "due": due.due.isoformat()},
-            )
-            if channel != Channel.IMPORT:  # an old logbook's letters were answered on paper
-                notify_submitted(case)
-            if on_created:
-                on_created(case)
-    except IntegrityError:
-        if first := letter_retried(idempotency_key, digest):
-            return first  # a retry, or a concurrent one that won the race
-        raise
-    return case
+    return case, blob
+
+
+def _case_store(
+    case: Case, *, blob: dict[str, str], files: Sequence["CleanFile"], by: User | None
+) -> None:
+    """Save the new case with its sealed sender, files, fingerprints, search entry and
+    first event; the citizen is told (not for an old logbook's letters: answered on paper)."""
+    case.save()
+    if blob:
+        identity_store(case, blob)
+    attachments_add(case, files, by=by, source=Attachment.Source.CITIZEN)
+    fingerprint_store(case)
+    index_document(source="case", source_id=case.pk, scope_id=case.agency_id,
+                   title=case.title, body=case.content, new=True)  # fmt: skip
+    case_event(
+        case,
+        Action.SUBMIT,
+        by,
+        to_status=Status.RECEIVED,
+        at=case.received_at,
+        data={
+            "channel": case.channel,
+            "rule": case.process_rule,
+            "due": str(case.process_due),
+        },  # fmt: skip  (a date: its ISO form)
+    )
+    if case.channel != Channel.IMPORT:
+        notify_submitted(case)
 
 
 def _round(kind: str, *, second_round: bool) -> int | None:
@@ -466,17 +461,26 @@ def case_split(
     It keeps the receipt date (its deadlines run from the same day), the sender and the
     sealed identity of a denouncer; the original keeps everything it had.
     """
-    sender: dict[str, Any] = {} if case.identity_sealed else {
-        "name": case.submitter_name, "phone": case.submitter_phone,
-        "email": case.submitter_email, "address": case.submitter_address}  # fmt: skip
+    draft = split_draft(case, kind=kind, title=title, content=content, topic=topic)
     with transaction.atomic():
-        part = case_submit(kind=kind, title=title, content=content, topic=topic, unit=case.unit,
-                           citizen=case.citizen, anonymous=case.anonymous, place=case.address,
-                           people_count=case.people_count, channel=case.channel,
-                           received_at=case.received_at, by=by, parent=case, **sender)  # fmt: skip
+        part, _created = case_submit(draft=draft, by=by)
         identity_copy(case, part)
         case_event(case, Action.SPLIT, by, is_public=True, data={"part": part.tracking_code})
     return part
+
+
+def split_draft(
+    case: Case, *, kind: str, title: str, content: str, topic: Topic | None
+) -> LetterDraft:
+    """The part cut out of `case`, as received with it; a sealed sender is copied sealed
+    (`identity_copy`), never through the plain columns."""
+    sender = Sender() if case.identity_sealed else Sender(
+        name=case.submitter_name, phone=case.submitter_phone, email=case.submitter_email,
+        address=case.submitter_address)  # fmt: skip
+    return LetterDraft(kind=kind, title=title, content=content, topic=topic, unit=case.unit,
+                       sender=sender, citizen=case.citizen, anonymous=case.anonymous,
+                       place=case.address, people_count=case.people_count,
+                       channel=case.channel, received_at=case.received_at, parent=case)  # fmt: skip
 
 
 def case_rate(*, case: Case, rating: int, comment: str = "", by: User | None = None) -> Case:

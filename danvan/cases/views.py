@@ -21,7 +21,7 @@ from danvan.language.highlight import highlight, snippet
 from . import forms, identity, services
 from .access import ACTING_ROLES, can_act, citizen_cases, get_case_for_user
 from .duplicates import duplicate_candidates
-from .letter_form import LetterPost, letter_fields, token_new
+from .letter_form import LetterPost, citizen_draft, token_new
 from .models import Case
 from .page import case_attachments, related_cases
 from .queries import QueueFilters, case_by_tracking_code, case_queue, case_search, case_timeline
@@ -47,9 +47,11 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 def _citizen_submit(user: Any, data: dict[str, Any], files: list[CleanFile], token: str) -> Case:
-    return services.case_submit(
-        **letter_fields(data), citizen=user, files=files, idempotency_key=f"web:{token}"
+    draft = citizen_draft(data, citizen=user)
+    case, _created = services.case_submit(
+        draft=draft, by=user, files=files, idempotency_key=f"web:{token}"
     )
+    return case
 
 
 @require_GET
