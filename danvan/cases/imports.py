@@ -67,7 +67,7 @@ from .draft import LetterDraft, Sender
 from .forms import CONTENT_MAX, TITLE_MAX
 from .idempotency import IdempotencyKeyReused
 from .models import Case, Channel, Topic
-from .services import case_submit
+from .submission import case_submit
 from .workflow import Kind
 
 MAX_ROWS = 5000  # settings.DANVAN_IMPORT_MAX_ROWS overrides

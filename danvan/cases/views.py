@@ -25,6 +25,7 @@ from .letter_form import LetterPost, citizen_draft, token_new
 from .models import Case
 from .page import case_attachments, related_cases
 from .queries import QueueFilters, case_by_tracking_code, case_queue, case_search, case_timeline
+from .submission import case_submit
 from .uploads import CleanFile
 from .workflow import TRANSITIONS, Action, Kind, Status, allowed_actions
 
@@ -48,9 +49,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 def _citizen_submit(user: Any, data: dict[str, Any], files: list[CleanFile], token: str) -> Case:
     draft = citizen_draft(data, citizen=user)
-    case, _created = services.case_submit(
-        draft=draft, by=user, files=files, idempotency_key=f"web:{token}"
-    )
+    case, _created = case_submit(draft=draft, by=user, files=files, idempotency_key=f"web:{token}")
     return case
 
 

@@ -34,6 +34,7 @@ from .imports import cases_import
 from .letter_form import LetterPost, paper_draft, token_new
 from .models import Attachment, Case, Channel
 from .queries import case_by_tracking_code
+from .submission import case_submit
 from .uploads import CleanFile
 from .views import _render_detail
 
@@ -86,9 +87,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 def _intake_submit(by: User, data: dict[str, Any], files: list[CleanFile], token: str) -> Case:
     draft = paper_draft(data)
-    case, _created = services.case_submit(
-        draft=draft, by=by, files=files, idempotency_key=f"intake:{token}"
-    )
+    case, _created = case_submit(draft=draft, by=by, files=files, idempotency_key=f"intake:{token}")
     return case
 
 

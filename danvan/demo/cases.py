@@ -20,6 +20,7 @@ from danvan.cases import services as s
 from danvan.cases.delegations import agency_head
 from danvan.cases.draft import LetterDraft, Sender
 from danvan.cases.models import Case, Notification, Topic
+from danvan.cases.submission import case_submit
 from danvan.cases.sweep import mark_overdue
 from danvan.cases.workflow import DeclineReason
 from danvan.places.models import Agency, Unit
@@ -78,7 +79,7 @@ def _letter(rng: random.Random, number: int, unit: Unit, status: str, officer: U
             topic=Topic.objects.get(code=topic_code), anonymous=anonymous, sender=sender,
             people_count=rng.choice([1, 1, 1, 2, 5, 12]),
         )  # fmt: skip
-        case, _created = s.case_submit(draft=draft, by=None, idempotency_key=f"{DEMO_KEY}{number}")
+        case, _created = case_submit(draft=draft, by=None, idempotency_key=f"{DEMO_KEY}{number}")
     _walk(rng, case, STEPS[status], received, officer)
     return case.pk
 

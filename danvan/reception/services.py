@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from danvan.accounts.models import User
 from danvan.cases.draft import LetterDraft, Sender
 from danvan.cases.models import Case, Channel
-from danvan.cases.services import case_submit
+from danvan.cases.submission import case_submit
 from danvan.cases.workflow import Kind
 from danvan.language.pii import mask_sender
 from danvan.places.models import Agency, Unit

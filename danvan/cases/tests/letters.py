@@ -7,7 +7,7 @@ from typing import Any
 
 from danvan.cases.draft import LetterDraft, Sender
 from danvan.cases.models import Case
-from danvan.cases.services import case_submit
+from danvan.cases.submission import case_submit
 
 SENDER_FIELDS = frozenset(f.name for f in fields(Sender))
 

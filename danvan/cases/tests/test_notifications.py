@@ -15,11 +15,13 @@ from django.test import override_settings
 
 from danvan.cases import notifications
 from danvan.cases import services as s
+from danvan.cases.duplicates import case_link, case_merge
 from danvan.cases.models import Case, CaseEvent, Notification
 from danvan.cases.notifications import deliver, deliver_queued, queue
 from danvan.cases.sweep import sweep
 from danvan.core import outbox
 from danvan.core.sms import MemoryBackend
+from danvan.places.models import Agency
 
 pytestmark = pytest.mark.django_db
 D = date.fromisoformat
@@ -177,10 +179,10 @@ def test_two_sweeps_racing_mark_each_case_once(submit):
     """The second sweep sees the rows the first marked and writes no second event."""
     cases = [submit(title=f"Đơn {n}") for n in range(5)]
     Case.objects.filter(pk__in=[c.pk for c in cases]).update(due_on=D("2026-11-10"))
-    from danvan.cases.sweep import _mark
-
-    assert _mark(cases[0].pk, D("2026-11-10")) == 1
-    assert _mark(cases[0].pk, D("2026-11-10")) == 0  # the loser of the race
+    # Both sweeps read the row before either marked it.
+    first, second = Case.objects.get(pk=cases[0].pk), Case.objects.get(pk=cases[0].pk)
+    assert s.case_mark_overdue(case=first) is True
+    assert s.case_mark_overdue(case=second) is False  # the loser of the race
     assert sweep(D("2026-11-23")).overdue == 4
     assert CaseEvent.objects.filter(action="mark_overdue").count() == 5
 
@@ -489,3 +491,39 @@ def test_retries_stop_after_the_last_attempt(
     row.refresh_from_db()
     assert (row.state, row.attempts) == ("failed", outbox.MAX_ATTEMPTS)
     assert row.error == "ConnectionError('gateway down')"
+
+
+def purposes(case):
+    return sorted(Notification.objects.filter(case=case).values_list("purpose", flat=True))
+
+
+def test_every_step_the_citizen_is_told_of_queues_one_notice_and_the_others_none(submit, handler):
+    """Each service that notifies does it itself (the event writer tells no one)."""
+    case = s.case_classify(case=submit(kind="complaint"), by=handler, kind="complaint",
+                           topic=None)  # fmt: skip
+    case = s.case_accept(case=case, by=handler)
+    case = s.case_start(case=case, by=handler)
+    case = s.case_request_info(case=case, by=handler, note="Bổ sung giấy tờ")
+    case = s.case_receive_info(case=case, by=handler)
+    case = s.case_extend(case=case, by=handler, note="Phức tạp")
+    merged = s.case_classify(case=submit(kind="complaint"), by=handler, kind="complaint",
+                             topic=None)  # fmt: skip
+    merged = case_merge(case=merged, into=case, by=handler)
+    case = s.case_resolve(case=case, by=handler, answer="Đã giải quyết.")
+    s.case_close(case=case, by=handler)
+    s.case_rate(case=case, rating=4)
+    assert purposes(case) == sorted(["submitted", "accept", "request_info", "extend", "link",
+                                     "resolve"])  # fmt: skip
+    assert purposes(merged) == ["merge", "resolve", "submitted"]  # the answer it joined
+    guided = s.case_guide(case=submit(), by=handler, note="Gửi Tòa án")
+    police = Agency.objects.get(code="hy-cong-an")
+    forwarded = s.case_forward(case=submit(), by=handler, agency=police, note="Thuộc công an")
+    declined = s.case_decline(case=submit(), by=handler, reason="not_eligible", note="Thiếu")
+    one, other = submit(), submit()
+    case_link(case=one, other=other, by=handler)
+    assert [purposes(c) for c in (guided, forwarded, declined, one, other)] == [
+        ["guide", "submitted"], ["forward", "submitted"], ["decline", "submitted"],
+        ["link", "submitted"], ["link", "submitted"],
+    ]  # fmt: skip
+    internal = {"classify", "start", "receive_info", "close", "rate", "assign"}
+    assert not Notification.objects.filter(purpose__in=internal).exists()
