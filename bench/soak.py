@@ -143,9 +143,9 @@ def _report(line: str) -> None:
 def _prepare(layout: Layout, args: argparse.Namespace) -> None:
     from bench import soak_seed
     from deploy import postgres
-    from deploy.layout import _django_setup
+    from deploy.layout import django_setup
 
-    _django_setup(layout.env)
+    django_setup(layout.env)
     superuser = layout.read_secret("pg_superuser_password")
     url = postgres.superuser_url(layout.primary, superuser)
     wanted = f"{args.cases}:{soak_seed.SEED_VERSION}"

@@ -306,7 +306,7 @@ class Layout:
     def _start_proxy(self) -> None:
         from django.conf import settings
 
-        _django_setup(self.env)
+        django_setup(self.env)
         total = int(getattr(settings, "DANVAN_UPLOAD_MAX_TOTAL_BYTES", 25 * nginx.MIB))
         config = nginx.write_config(
             self.root / "nginx",
@@ -327,19 +327,19 @@ class Layout:
 
     def _start_sweepers(self) -> None:
         """serve's periodic commands, each safe on every machine at once."""
-        from danvan.core.management.commands.serve import _Sweeper
+        from danvan.core.management.commands.serve import Sweeper
 
         minutes = self.o.sweep_minutes
         if minutes <= 0:
             return
-        os.environ.update(self.env)  # _Sweeper starts `manage.py` with our environment
+        os.environ.update(self.env)  # Sweeper starts `manage.py` with our environment
         os.chdir(REPO)
         self.sweepers = [
-            _Sweeper("sweep_deadlines", minutes * 60),
-            _Sweeper("remind_commitments", minutes * 60),
-            _Sweeper("detect_hot_issues", 3600),
-            _Sweeper("train_suggesters", 24 * 3600),
-            _Sweeper("plan_reception_sessions", 24 * 3600),
+            Sweeper("sweep_deadlines", minutes * 60),
+            Sweeper("remind_commitments", minutes * 60),
+            Sweeper("detect_hot_issues", 3600),
+            Sweeper("train_suggesters", 24 * 3600),
+            Sweeper("plan_reception_sessions", 24 * 3600),
         ]
 
     # -- running ---------------------------------------------------------------------------
@@ -473,7 +473,7 @@ def _local_keys() -> None:
 _django_ready = False
 
 
-def _django_setup(env: dict[str, str]) -> None:
+def django_setup(env: dict[str, str]) -> None:
     """Django in this process too (for settings), with the application's environment."""
     global _django_ready
     if _django_ready:

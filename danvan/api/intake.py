@@ -20,8 +20,8 @@ from danvan.accounts.phone import normalize_phone
 from danvan.cases.draft import LetterDraft, Sender
 from danvan.cases.idempotency import IdempotencyKeyReused
 from danvan.cases.models import Case, Channel, Topic
-from danvan.cases.reference import topic_by_code
 from danvan.cases.submission import case_submit
+from danvan.cases.triage.reference import topic_by_code
 from danvan.cases.workflow import Kind
 from danvan.core.forms import TextForm
 from danvan.language.text import fold

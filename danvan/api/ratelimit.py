@@ -58,7 +58,7 @@ def check(bucket: str, ident: str, limit: Limit) -> None:
 
 
 def _count(key: str, timeout: int) -> int:
-    client = _redis()
+    client = redis_client()
     if client is not None:
         pipe = client.pipeline(transaction=False)
         pipe.incr(key)
@@ -74,7 +74,7 @@ def _count(key: str, timeout: int) -> int:
 
 
 @functools.cache
-def _redis() -> Redis | None:
+def redis_client() -> Redis | None:
     """The shared counters' Redis, one client (and connection pool) per process."""
     url = settings.DANVAN_CACHE_URL
     return Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1) if url else None

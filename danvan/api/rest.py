@@ -14,12 +14,10 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Header, NinjaAPI, Query
 from ninja import Status as Reply
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import APIKeyHeader, HttpBearer
 
 from danvan.cases.identity import plain_sender
 from danvan.cases.models import Case, CaseEvent, Topic
@@ -31,13 +29,13 @@ from danvan.places.models import Agency
 from danvan.places.queries import served_communes
 
 from . import staff
-from .access import key_from, require
+from .access import require
+from .callers import OPTIONAL, OPTIONAL_SECURITY, REQUIRED, caller, local, staff_key
 from .docs import SelfHostedSwagger
 from .errors import KINDS, TEXT_CODES, ApiError, input_code
 from .intake import letter_submit
 from .models import ApiKey, Scope
 from .public import public_text, submitter_names_of
-from .ratelimit import check_request
 from .schemas import (
     ActionCode,
     ActionIn,
@@ -192,69 +190,6 @@ def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, ApiError("not_found"))
-
-
-# --- who is calling -----------------------------------------------------------------------
-
-
-def _counted(request: HttpRequest, raw: str | None) -> ApiKey | None:
-    key = key_from(raw)
-    check_request(request, key)
-    return key
-
-
-class BearerKey(HttpBearer):
-    """`Authorization: Bearer dv_...`"""
-
-    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
-        return _counted(request, token)
-
-
-class HeaderKey(APIKeyHeader):
-    """`X-Api-Key: dv_...`"""
-
-    param_name = "X-Api-Key"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:
-        # Called without the header too: leave counting to the next way in, or an
-        # anonymous call would count twice against its address.
-        return _counted(request, key) if key else None
-
-
-class _Anonymous:
-    """Marks a call without a key (request.auth), counted by the client's address."""
-
-
-ANONYMOUS = _Anonymous()
-
-
-def anonymous(request: HttpRequest) -> _Anonymous:
-    check_request(request, None)
-    return ANONYMOUS
-
-
-def no_key(request: HttpRequest) -> None:
-    check_request(request, None)
-    raise ApiError("api_key_missing")
-
-
-KEY_AUTH: list[Callable[[HttpRequest], Any]] = [BearerKey(), HeaderKey()]
-OPTIONAL = [*KEY_AUTH, anonymous]  # a call without a key is let through, counted by address
-REQUIRED = [*KEY_AUTH, no_key]
-OPTIONAL_SECURITY: dict[str, Any] = {"security": [{}]}  # appended to the keys: optional
-
-
-def caller(request: HttpRequest) -> ApiKey | None:
-    auth = getattr(request, "auth", None)
-    return auth if isinstance(auth, ApiKey) else None
-
-
-def staff_key(request: HttpRequest, scope: str) -> ApiKey:
-    return require(caller(request), scope)
-
-
-def local(value: Any) -> Any:
-    return timezone.localtime(value) if value else value
 
 
 # --- public -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Every channel builds one its own way, from what it received: the citizen's web form and an
 officer's paper letter (`letter_form`), the APIs (`danvan.api.intake`), the reception
-logbook (`danvan.reception.services`), a spreadsheet row (`imports.ImportRow.draft`) and a
+logbook (`danvan.reception.services`), a spreadsheet row (`imports.writing.row_draft`) and a
 part cut out of a letter (`services.split_draft`). Building one reads no database.
 """
 

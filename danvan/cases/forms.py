@@ -14,6 +14,7 @@ from danvan.accounts.phone import normalize_phone
 from danvan.accounts.queries import agency_members
 from danvan.accounts.roles import Role
 from danvan.core.forms import TextForm
+from danvan.core.upload_field import MultipleFileField
 from danvan.places.models import Agency, Unit
 from danvan.places.queries import served_communes
 
@@ -23,26 +24,6 @@ from .workflow import DeclineReason, Kind
 TITLE_MAX, CONTENT_MAX = 200, 10_000
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; their content is checked by `uploads`, not here."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_empty_file", True)  # `uploads` refuses it, naming the file
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
-
-
-ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.docx,.xlsx"
 ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
 TOKEN = re.compile(r"\A[0-9A-Za-z_-]{1,40}\Z")  # a key's prefix and 40 fit Case.idempotency_key
 

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from danvan.core import sealed
 from danvan.core.storage import StorageUnavailable, storing
+from danvan.core.uploads import CleanFile
 
 from .models import HeldFile
-from .uploads import CleanFile
 
 logger = logging.getLogger("danvan.cases.held")
 

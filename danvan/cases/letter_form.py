@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from danvan.accounts.access import AnyUser
 from danvan.accounts.models import User
 from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
+from danvan.core.uploads import CleanFile, UploadRejected, check_totals, check_upload, read_limited
 
 from .access import visible_cases
 from .draft import LetterDraft, Sender
@@ -34,7 +35,6 @@ from .forms import TOKEN
 from .held import files_held, files_hold, files_open, files_rebind, files_release
 from .idempotency import IdempotencyKeyReused
 from .models import Case, HeldFile
-from .uploads import CleanFile, UploadRejected, check_totals, check_upload, read_limited
 
 HOLDER_KEY = "danvan_letter_files"  # in the session: whose kept files these are
 FILES_FIELD, REMOVE_FIELD, AS_NEW_FIELD = "attachments", "remove_held", "send_as_new"

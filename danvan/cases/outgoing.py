@@ -13,13 +13,13 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from danvan.accounts.models import Membership, User
+from danvan.core.uploads import CleanFile
 from danvan.documents.services import DocumentKind, official_header, render_document
 from danvan.places.models import Agency
 from danvan.rulebook.store import current_rulebook
 
 from .identity import document_addressee
 from .models import Attachment, Case, DocumentNumber
-from .uploads import CleanFile
 from .workflow import DeclineReason, Kind
 from .writes import attachments_add
 

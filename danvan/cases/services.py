@@ -14,7 +14,7 @@ from danvan.deadlines.compute import ExtensionNotAllowed
 from danvan.documents.services import DocumentKind
 from danvan.places.models import Agency
 
-from . import deadlines
+from . import timing
 from .draft import LetterDraft, Sender
 from .identity import may_designate
 from .models import Case, Topic
@@ -45,9 +45,7 @@ class RuleViolation(Exception):
 def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note: str = "") -> Case:
     """Set kind and topic from the content (TT 05/2021 Art. 6: not from the title)."""
     received = timezone.localdate(case.received_at)
-    due = deadlines.process_due(
-        kind=kind, received=received, second_round=case.complaint_round == 2
-    )
+    due = timing.process_due(kind=kind, received=received, second_round=case.complaint_round == 2)
     with transaction.atomic():
         if kind == Kind.DENUNCIATION:
             case_seal(case)  # before the move: a denunciation never holds a plain sender
@@ -69,7 +67,7 @@ def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note:
 
 def case_accept(*, case: Case, by: User, variant: str = "", note: str = "") -> Case:
     today = timezone.localdate()
-    due = deadlines.resolve_due(
+    due = timing.resolve_due(
         kind=case.kind, accepted=today, variant=variant, second_round=case.complaint_round == 2
     )
     with transaction.atomic():
@@ -97,7 +95,7 @@ def case_decline(*, case: Case, by: User, reason: str, note: str) -> Case:
     until the retention period of rule DON-4 runs out; then its head decides."""
     DeclineReason(reason)
     now = timezone.now()
-    kept = deadlines.retention_until(archived=timezone.localdate(now))
+    kept = timing.retention_until(archived=timezone.localdate(now))
     with transaction.atomic():
         case, event = case_move(
             case,
@@ -195,7 +193,7 @@ def case_extend(*, case: Case, by: User, variant: str = "", note: str) -> Case:
     variant = variant or case.variant
     extensions = case.extensions + 1
     accepted = _accepted_on(case)
-    if not deadlines.extends_by_count(
+    if not timing.extends_by_count(
         kind=case.kind, accepted=accepted, second_round=case.complaint_round == 2
     ):
         # Complaints: no repeated extension, the "complex" cap applies once.
@@ -244,7 +242,7 @@ def _resolve_due(
     extensions: int | None = None,
     pauses: list[list[str]] | None = None,
 ) -> date:
-    return deadlines.resolve_due(
+    return timing.resolve_due(
         kind=case.kind,
         accepted=_accepted_on(case),
         variant=case.variant if variant is None else variant,

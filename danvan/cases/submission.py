@@ -12,20 +12,20 @@ from danvan.accounts.models import User
 from danvan.deadlines.rules import edition_on
 from danvan.language.search import index_document
 
-from . import deadlines
+from . import timing
 from .draft import LetterDraft
 from .duplicates import fingerprint_store
 from .idempotency import letter_digest, letter_retried
 from .models import Attachment, Case, Channel
 from .notifications import notify_submitted
-from .routing import competent_agency
 from .sealing import identity_store, sealed_letter
-from .suggest import intake_fields
+from .triage.routing import competent_agency
+from .triage.suggest import intake_fields
 from .workflow import Action, Kind, Status
 from .writes import attachments_add, case_event
 
 if TYPE_CHECKING:
-    from .uploads import CleanFile
+    from danvan.core.uploads import CleanFile
 
 # Crockford's alphabet without look-alikes: read over the phone without mistakes.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -74,7 +74,7 @@ def _case_new(
     received_at = draft.received_at or timezone.now()
     received = timezone.localdate(received_at)
     second_round = draft.first_round is not None
-    due = deadlines.process_due(kind=draft.kind, received=received, second_round=second_round)
+    due = timing.process_due(kind=draft.kind, received=received, second_round=second_round)
     topic, suggestion = intake_fields(f"{draft.title}\n{draft.content}", draft.topic)
     title, content = draft.title.strip(), draft.content.strip()
     blob: dict[str, str] = {}

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from danvan.accounts.access import agency_ids_of, can_open_staff_home
 from danvan.core.storage import ACTION_MESSAGE, StorageUnavailable
 from danvan.core.text import parse_id
+from danvan.core.uploads import CleanFile
 from danvan.language.highlight import highlight, snippet
 
 from . import forms, identity, services
@@ -26,7 +27,6 @@ from .models import Case
 from .page import case_attachments, related_cases
 from .queries import QueueFilters, case_by_tracking_code, case_queue, case_search, case_timeline
 from .submission import case_submit
-from .uploads import CleanFile
 from .workflow import TRANSITIONS, Action, Kind, Status, allowed_actions
 
 SUBMIT_PAGE = "cases/submit.html"

@@ -18,6 +18,7 @@ from danvan.accounts.models import User
 from danvan.core.clients import client_address
 from danvan.core.downloads import file_response
 from danvan.core.text import parse_id
+from danvan.core.uploads import CleanFile
 from danvan.language import similarity
 
 from . import duplicates, forms, services
@@ -35,7 +36,6 @@ from .letter_form import LetterPost, paper_draft, token_new
 from .models import Attachment, Case, Channel
 from .queries import case_by_tracking_code
 from .submission import case_submit
-from .uploads import CleanFile
 from .views import _render_detail
 
 INTAKE_PAGE = "cases/intake.html"

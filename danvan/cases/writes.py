@@ -25,7 +25,7 @@ from .models import Attachment, Case, CaseEvent
 from .workflow import Action, Status, target
 
 if TYPE_CHECKING:
-    from .uploads import CleanFile
+    from danvan.core.uploads import CleanFile
 
 
 class TransitionError(Exception):

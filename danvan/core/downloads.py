@@ -19,7 +19,7 @@ from django.http import HttpResponse
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON = "application/json; charset=utf-8"
-# What our checks (cases.uploads.TYPES) and our generators produce.
+# What our checks (core.uploads.TYPES) and our generators produce.
 KNOWN_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf", DOCX, XLSX, JSON})
 UNKNOWN_TYPE = "application/octet-stream"
 FALLBACK_NAME = "tep-tai-ve"

@@ -32,9 +32,9 @@ R = TypeVar("R")
 NAME = "reference"
 MAX_ENTRIES = 4096  # per function: arguments from requests (API key prefixes) stay bounded
 
-_memos: list["_Memo"] = []
+memos: list["_Memo"] = []  # every memoised function of the process
 _watched: set[type[models.Model]] = set()
-_state = {"seen": None, "checked": float("-inf")}
+state = {"seen": None, "checked": float("-inf")}  # the generation last seen, and when
 _lock = threading.Lock()
 
 
@@ -71,7 +71,7 @@ def reference(*watched: type[models.Model]) -> Callable[[Callable[P, R]], Callab
 
     def wrap(load: Callable[P, R]) -> Callable[P, R]:
         memo = _Memo(load)
-        _memos.append(memo)
+        memos.append(memo)
         for model in watched:
             _watch(model)
 
@@ -97,7 +97,7 @@ def changed() -> None:
 
 def clear() -> None:
     """Drop every value of this process (tests call it before each test)."""
-    for memo in _memos:
+    for memo in memos:
         memo.drop()
 
 
@@ -128,14 +128,14 @@ def _bump() -> None:
 def _check_others() -> None:
     every = settings.DANVAN_REFERENCE_CHECK_SECONDS
     now = time.monotonic()
-    if every == math.inf or now - _state["checked"] < every:  # type: ignore[operator]
+    if every == math.inf or now - state["checked"] < every:  # type: ignore[operator]
         return  # inf: this process is alone (tests), its own changes are seen at once
     from .models import Generation
 
     with _lock:
-        _state["checked"] = now
+        state["checked"] = now
         seen = Generation.objects.filter(name=NAME).values_list("value", flat=True).first()
-        if seen != _state["seen"]:
-            for memo in _memos:
+        if seen != state["seen"]:
+            for memo in memos:
                 memo.drop()
-            _state["seen"] = seen
+            state["seen"] = seen

@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from danvan.accounts.models import User
-from danvan.cases.uploads import check_upload
+from danvan.core.uploads import check_upload
 from danvan.dialogues.models import Dialogue
 from danvan.evaluation import services
 from danvan.evaluation.example import example_set
@@ -47,7 +47,7 @@ PLAN_NAME = "ke-hoach-dan-van-2026.pdf"
 
 def plan_pdf() -> bytes:
     """The plan a unit attaches as evidence: one blank A4 page, written by pypdf so that
-    the upload check (strict pypdf, `cases.pdf_check`) reads it as any real PDF."""
+    the upload check (strict pypdf, `core.pdf_check`) reads it as any real PDF."""
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
     writer.add_metadata({"/Title": "Kế hoạch công tác dân vận chính quyền năm 2026"})

@@ -1,17 +1,23 @@
-"""Demo reception data: the commune and provincial chairs' schedules, their sessions for the
-coming months and a few logbook entries. Not wired into `demo_load` yet."""
+"""Demo reception data: the commune and provincial chairs' schedules with their past sessions
+(held, a few cancelled and made up), the sessions of the coming months and a few logbook
+entries. `load_demo` runs it after `demo_load`."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from danvan.accounts.models import User
-from danvan.places.models import Agency, Unit
+from danvan.places.models import REFORM_DATE, Agency, Unit
 from danvan.reception import services
-from danvan.reception.models import ReceptionEntry, ReceptionSchedule
+from danvan.reception.models import (
+    ReceptionEntry,
+    ReceptionSchedule,
+    ReceptionSession,
+    SessionStatus,
+)
 
 from .services import DEMO_COMMUNE_CODE, DEMO_EMAIL_DOMAIN, PROVINCE_CODE
 
@@ -31,12 +37,13 @@ class ReceptionDemoReport:
 
 
 def demo_reception_load(*, months_ahead: int = 3, entries: bool = True) -> ReceptionDemoReport:
-    """Schedules (commune chair every Friday, provincial chair on the 15th), their sessions
-    from this month to `months_ahead` months on, and a few logbook entries. Safe to rerun.
-    Needs `demo_load` first (the demo commune head is the commune chair)."""
+    """Schedules (commune chair every Friday since the 2025 reform made her chair, provincial
+    chair on the 15th since the first of the month a year ago), their sessions up to
+    `months_ahead` months on, the past ones held but for a few missed, and a few logbook
+    entries. Safe to rerun. Needs `demo_load` first (the demo commune head is the chair)."""
     report = ReceptionDemoReport()
     today = timezone.localdate()
-    start, until = today.replace(day=1), today + timedelta(days=31 * months_ahead)
+    until = today + timedelta(days=31 * months_ahead)
     commune = Agency.objects.get(code=f"ubnd-c{DEMO_COMMUNE_CODE}")
     province = Unit.objects.get(level=Unit.Level.PROVINCE, code=PROVINCE_CODE,
                                 valid_until__isnull=True)  # fmt: skip
@@ -48,21 +55,54 @@ def demo_reception_load(*, months_ahead: int = 3, entries: bool = True) -> Recep
     with transaction.atomic():
         plans: list[dict[str, Any]] = [
             {"leader": commune_chair, "leader_role": "commune_chair", "agency": commune,
-                 "frequency": "weekly", "weekday": 4, "place": "Trụ sở UBND phường Phố Hiến"},
+                 "frequency": "weekly", "weekday": 4, "place": "Trụ sở UBND phường Phố Hiến",
+                 "starts_on": REFORM_DATE},
             {"leader": provincial_chair, "leader_role": "provincial_chair", "agency": province_pc,
-                 "frequency": "monthly", "day_of_month": 15, "place": "Trụ sở Ban Tiếp công dân tỉnh"},
+                 "frequency": "monthly", "day_of_month": 15, "place": "Trụ sở Ban Tiếp công dân tỉnh",
+                 "starts_on": date(today.year - 1, today.month, 1)},
         ]  # fmt: skip
         for plan in plans:
             schedule = ReceptionSchedule.objects.filter(
                 leader=plan["leader"], agency=plan["agency"]
             ).first()
             if schedule is None:
-                schedule = services.schedule_create(starts_on=start, **plan)
+                schedule = services.schedule_create(**plan)
                 report.schedules += 1
             report.sessions += len(services.sessions_generate(schedule=schedule, until=until))
+            _history(schedule, today)
         if entries and not ReceptionEntry.objects.filter(agency=commune).exists():
             report.entries = _entries_add(commune, commune_chair)
     return report
+
+
+MISSED_EVERY = 13  # one periodic session in this many was cancelled...
+MADE_UP_EVERY = 2  # ...and one cancelled session in this many was made up the next week
+
+
+def _history(schedule: ReceptionSchedule, today: date) -> None:
+    """Mark the schedule's past sessions as the office would have: held, but for a few
+    cancelled (some made up by an ad-hoc session a week later), so compliance shows both."""
+    past = schedule.sessions.filter(held_on__lt=today).order_by("held_on")
+    for index, session in enumerate(past):
+        if session.status != SessionStatus.PLANNED:  # marked by an earlier run or on leave
+            continue
+        if index % MISSED_EVERY != MISSED_EVERY // 2:
+            services.session_set_status(session=session, status=SessionStatus.HELD)
+            continue
+        services.session_set_status(session=session, status=SessionStatus.CANCELLED)
+        if index // MISSED_EVERY % MADE_UP_EVERY == 0 and session.held_on + WEEK < today:
+            _make_up(session)
+
+
+WEEK = timedelta(days=7)
+
+
+def _make_up(missed: ReceptionSession) -> None:
+    extra = services.session_add_ad_hoc(
+        agency=missed.agency, leader=missed.leader, held_on=missed.held_on + WEEK,
+        place=missed.place,
+    )  # fmt: skip
+    services.session_set_status(session=extra, status=SessionStatus.HELD)
 
 
 def _entries_add(commune: Agency, officer: User) -> int:

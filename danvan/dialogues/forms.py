@@ -13,10 +13,10 @@ from danvan.accounts.models import User
 from danvan.accounts.queries import agency_members
 from danvan.accounts.roles import OFFICIAL_ROLES
 from danvan.cases.access import visible_cases
-from danvan.cases.forms import MultipleFileField
 from danvan.cases.models import Case
 from danvan.cases.workflow import Kind
 from danvan.core.forms import ModelMultipleIdField, TextForm
+from danvan.core.upload_field import MultipleFileField
 from danvan.places.models import Agency
 
 from .models import Dialogue, Question

@@ -294,7 +294,7 @@ class CommitmentUpdate(models.Model):
 
 
 class Evidence(models.Model):
-    """A file attached to a progress update, checked by content (cases.uploads)."""
+    """A file attached to a progress update, checked by content (core.uploads)."""
 
     update = models.ForeignKey(CommitmentUpdate, on_delete=models.PROTECT, related_name="files")
     file = models.FileField(upload_to="commitments/%Y/%m/")

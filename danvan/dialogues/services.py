@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import User
 from danvan.cases.models import Case
-from danvan.cases.uploads import CleanFile
 from danvan.core.storage import storing
+from danvan.core.uploads import CleanFile
 from danvan.places.models import Agency
 
 from .models import (

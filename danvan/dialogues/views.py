@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts.models import User
-from danvan.cases.uploads import CleanFile, form_files
 from danvan.core.clients import client_address
 from danvan.core.downloads import file_response
 from danvan.core.forms import field_error
 from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
+from danvan.core.uploads import CleanFile, form_files
 
 from . import forms, queries, services
 from .access import (
@@ -107,16 +107,17 @@ def vote(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
     except DialogueError as error:
         note, level = error.message, messages.ERROR
     else:
-        note = "" if counted else _("You have already voted for this question.")
-        level = messages.INFO
+        if counted:
+            note, level = _("Your vote is counted. Thank you."), messages.SUCCESS
+        else:
+            note, level = _("You have already voted for this question."), messages.INFO
         if address is not None:
             request.session[VOTER_KEY] = voter.removeprefix("s:")
     if request.htmx:  # type: ignore[attr-defined]
         question.refresh_from_db()
         return render(request, "dialogues/detail.html#question", {"question": question,
                       "dialogue": dialogue, "voted": True, "vote_note": note})  # fmt: skip
-    if note:
-        messages.add_message(request, level, note)
+    messages.add_message(request, level, note)
     return redirect(f"{dialogue.get_absolute_url()}#q{question.pk}")
 
 

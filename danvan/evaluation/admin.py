@@ -13,9 +13,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from danvan.cases.uploads import read_limited
 from danvan.core.downloads import XLSX, file_response
 from danvan.core.forms import TextForm, TextModelForm
+from danvan.core.uploads import read_limited
 
 from .models import CriteriaSet, Criterion, Disqualifier, Round, TierBand
 from .sets import SetError, set_new_version, set_problems, set_put_in_force

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import User
 from danvan.accounts.queries import agency_members
-from danvan.cases.forms import MultipleFileField
 from danvan.core.forms import ModelMultipleIdField, TextForm
+from danvan.core.upload_field import MultipleFileField
 from danvan.places.models import Agency
 
 from .access import UNIT_ROLES

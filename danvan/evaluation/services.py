@@ -15,8 +15,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from danvan.accounts.models import User
-from danvan.cases.uploads import CleanFile
 from danvan.core.storage import storing
+from danvan.core.uploads import CleanFile
 from danvan.places.models import Agency
 from danvan.rulebook.store import current_calendar
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from danvan.accounts.models import User
-from danvan.cases.uploads import form_files
 from danvan.core.downloads import file_response
 from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
+from danvan.core.uploads import form_files
 
 from . import access, queries, services
 from .forms import AssessorForm, EligibilityForm, ReviewScoreForm, SelfScoreForm

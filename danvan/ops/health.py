@@ -36,7 +36,7 @@ def check_database() -> None:
 
 
 @functools.cache
-def _expected_migrations() -> frozenset[tuple[str, str]]:
+def expected_migrations() -> frozenset[tuple[str, str]]:
     """Every migration on disk, a squashed one standing for those it replaces."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     return frozenset(loader.graph.nodes)
@@ -44,7 +44,7 @@ def _expected_migrations() -> frozenset[tuple[str, str]]:
 
 def check_migrations() -> None:
     applied = set(MigrationRecorder(connection).applied_migrations())
-    missing = sorted(_expected_migrations() - applied)
+    missing = sorted(expected_migrations() - applied)
     if missing:
         raise NotReady(f"{len(missing)} migration(s) not applied, e.g. {missing[0]}")
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from danvan.accounts.models import Membership
 from danvan.core.paging import page_key, parse_page_key
 
 from .models import (
@@ -19,7 +20,7 @@ from .models import (
     SessionKind,
     SessionStatus,
 )
-from .rules import Period, minimum_for
+from .rules import MinimumFrequency, Period, minimum_for, minimums_between
 from .schedule import periods_started
 
 LOG_PAGE_SIZE = 25
@@ -84,6 +85,9 @@ class ComplianceRow:
     held_ad_hoc: int  # of which ad hoc
     to_reschedule: int
     agency_id: int = 0
+    counted_from: date | None = None  # first day the duty is counted; None: none in the period
+    from_office: bool = False  # counted from taking office (else from the schedule's start)
+    rule: MinimumFrequency | None = None  # the minimum in force at the period's end
 
     @property
     def missing(self) -> int:
@@ -100,7 +104,7 @@ def period_bounds(*, year: int, month: int | None) -> tuple[date, date]:
 def compliance(
     *, year: int, month: int | None = None, agency_ids: Collection[int] | None = None
 ) -> list[ComplianceRow]:
-    """Days required vs. held, per schedule (a leader in an agency), for a month or a year."""
+    """Days required vs. held, per leader in an agency, for a month or a year."""
     start, end = period_bounds(year=year, month=month)
     return compliance_between(start=start, end=end, agency_ids=agency_ids)
 
@@ -108,10 +112,13 @@ def compliance(
 def compliance_between(
     *, start: date, end: date, agency_ids: Collection[int] | None = None
 ) -> list[ComplianceRow]:
-    """Days required vs. held, per schedule, from `start` to `end` (both included).
+    """Days required vs. held, per leader in an agency, from `start` to `end` (both included).
 
-    Required days count the weeks or months that began in the period, within the schedule's
-    dates, and no later than today: a month in progress owes only the weeks begun so far.
+    The duty runs while the leader heads the agency (their memberships as head); when the
+    platform does not know that, from the first of the leader's schedules there. Required
+    days count the weeks or months that began in that time and no later than today, by the
+    minimum in force on each of those days (rules.py), so a month in progress owes only the
+    weeks begun so far.
     """
     end = min(end, timezone.localdate())
     schedules = (
@@ -121,20 +128,69 @@ def compliance_between(
     )
     if agency_ids is not None:
         schedules = schedules.filter(agency_id__in=agency_ids)
+    groups: dict[tuple[int, int], list[ReceptionSchedule]] = {}
+    for schedule in schedules.order_by("agency__name", "leader__full_name", "starts_on", "id"):
+        groups.setdefault((schedule.agency_id, schedule.leader_id), []).append(schedule)
+    offices = _terms_as_head(groups)
     counts = _session_counts(start, end)
-    rows = []
-    for schedule in schedules.order_by("agency__name", "leader__full_name", "id"):
-        rule = minimum_for(schedule.leader_role, on=max(start, schedule.starts_on))
-        first, last = max(start, schedule.starts_on), min(end, schedule.ends_on or end)
-        n = counts.get((schedule.agency_id, schedule.leader_id), {})
-        rows.append(ComplianceRow(
-            leader_name=schedule.leader.full_name, agency_name=schedule.agency.name,
-            legal_basis=rule.legal_basis,
-            required=rule.days * periods_started(period=Period(rule.period), start=first, end=last),
-            held=n.get("held", 0), held_ad_hoc=n.get("ad_hoc", 0),
-            to_reschedule=n.get("to_reschedule", 0), agency_id=schedule.agency_id,
-        ))  # fmt: skip
-    return rows
+    return [
+        _compliance_row(group, offices.get(key), counts.get(key, {}), start, end)
+        for key, group in groups.items()
+    ]
+
+
+def _terms_as_head(
+    groups: dict[tuple[int, int], list[ReceptionSchedule]],
+) -> dict[tuple[int, int], list[tuple[date, date | None]]]:
+    """One query: when each leader headed the agency (every term: a leader with terms, none
+    of them in the period, owes nothing in it)."""
+    terms = Membership.objects.filter(
+        role=Membership.Role.HEAD,
+        user_id__in={leader for _, leader in groups},
+        agency_id__in={agency for agency, _ in groups},
+    )
+    found: dict[tuple[int, int], list[tuple[date, date | None]]] = {}
+    for term in terms.order_by("started_on"):
+        found.setdefault((term.agency_id, term.user_id), []).append(
+            (term.started_on, term.ended_on)
+        )
+    return found
+
+
+def _compliance_row(
+    schedules: list[ReceptionSchedule],
+    terms: list[tuple[date, date | None]] | None,
+    counts: dict[str, Any],
+    start: date,
+    end: date,
+) -> ComplianceRow:
+    latest, from_office = schedules[-1], terms is not None
+    if terms is None:  # the platform does not know when the leader took office
+        ends = [s.ends_on for s in schedules]
+        terms = [(schedules[0].starts_on, None if None in ends else max(e for e in ends if e))]
+    windows = [(max(start, a), min(end, b or end)) for a, b in terms]
+    windows = [(a, b) for a, b in windows if a <= b]
+    required = sum(_required(latest.leader_role, a, b) for a, b in windows)
+    rule = minimum_for(latest.leader_role, on=end)
+    return ComplianceRow(
+        leader_name=latest.leader.full_name, agency_name=latest.agency.name,
+        legal_basis=rule.legal_basis, required=required,
+        held=counts.get("held", 0), held_ad_hoc=counts.get("ad_hoc", 0),
+        to_reschedule=counts.get("to_reschedule", 0), agency_id=latest.agency_id,
+        counted_from=windows[0][0] if windows else None,
+        from_office=from_office,
+        rule=rule,
+    )  # fmt: skip
+
+
+def _required(role: str, first: date, last: date) -> int:
+    """Days owed from `first` to `last` by each minimum in force on part of that time."""
+    total = 0
+    for rule in minimums_between(role, start=first, end=last):
+        a = max(first, rule.effective_from)
+        b = min(last, rule.effective_to - timedelta(days=1)) if rule.effective_to else last
+        total += rule.days * periods_started(period=Period(rule.period), start=a, end=b)
+    return total
 
 
 def _session_counts(start: date, end: date) -> dict[tuple[int, int], dict[str, Any]]:

@@ -79,6 +79,17 @@ def minimum_for(role: LeaderRole | str, *, on: date) -> MinimumFrequency:
     raise NoRuleInForce(f"no reception frequency for {role} on {on}")
 
 
+def minimums_between(role: LeaderRole | str, *, start: date, end: date) -> list[MinimumFrequency]:
+    """Every minimum for the office in force at some day from `start` to `end` inclusive."""
+    return [
+        rule
+        for rule in MINIMUM_FREQUENCIES
+        if rule.leader_role == role
+        and rule.effective_from <= end
+        and (rule.effective_to is None or start < rule.effective_to)
+    ]
+
+
 def delegation_rule(*, on: date) -> DelegationRule:
     for rule in DELEGATION_RULES:
         if _in_force(rule.effective_from, rule.effective_to, on):

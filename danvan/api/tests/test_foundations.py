@@ -127,13 +127,13 @@ class TestRateLimits:
 
     def test_an_unreachable_redis_lets_the_request_through(self, settings, caplog):
         settings.DANVAN_CACHE_URL = "unix:///nonexistent/danvan/redis.sock"
-        ratelimit._redis.cache_clear()
+        ratelimit.redis_client.cache_clear()
         try:
             with caplog.at_level("WARNING", logger="danvan.api"):
                 ratelimit.check("t", "1.2.3.4", ratelimit.Limit(1, 60))
                 ratelimit.check("t", "1.2.3.4", ratelimit.Limit(1, 60))
         finally:
-            ratelimit._redis.cache_clear()
+            ratelimit.redis_client.cache_clear()
         assert caplog.text.count("rate limit not counted") == 2
 
     @pytest.mark.parametrize(

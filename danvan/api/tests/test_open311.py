@@ -1,16 +1,8 @@
 """Open311 GeoReport v2: every endpoint in XML and JSON, checked against the spec's fields."""
 
-import json
-import xml.etree.ElementTree as ET
-from datetime import timedelta
-from urllib.parse import urlencode
-
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
 from danvan.accounts.roles import Role
@@ -18,136 +10,28 @@ from danvan.api.errors import ApiError
 from danvan.api.keys import key_issue, key_revoke
 from danvan.cases.models import Attachment, Case, CaseEvent, Notification, Topic
 from danvan.cases.queries import QueueFilters, case_queue
-from danvan.cases.tests.letters import submit_letter
-from danvan.places.models import Unit
 
-BASE = "/open311/v2"
-FORMATS = ["xml", "json"]
-
-# The spec's field lists (wiki.open311.org/GeoReport_v2), one per document.
-DISCOVERY_FIELDS = {"changeset", "contact", "key_service", "endpoints"}
-ENDPOINT_FIELDS = {"specification", "url", "changeset", "type", "formats"}
-SERVICE_FIELDS = {
-    "service_code", "service_name", "description", "metadata", "type", "keywords", "group",
-}  # fmt: skip
-DEFINITION_FIELDS = {"service_code", "attributes"}
-ATTRIBUTE_FIELDS = {
-    "variable", "code", "datatype", "required", "datatype_description", "order",
-    "description", "values",
-}  # fmt: skip
-VALUE_FIELDS = {"key", "name"}
-REQUEST_FIELDS = {
-    "service_request_id", "status", "status_notes", "service_name", "service_code",
-    "description", "agency_responsible", "service_notice", "requested_datetime",
-    "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat",
-    "long", "media_url",
-}  # fmt: skip
-POST_RESPONSE_FIELDS = {"service_request_id", "service_notice", "account_id", "token"}
-TOKEN_FIELDS = {"service_request_id", "token"}
-ERROR_FIELDS = {"code", "description"}
-CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def pho_hien(db):
-    return Unit.objects.get(level="commune", code="11953", valid_until=None)
-
-
-@pytest.fixture
-def submit_key(db):
-    return key_issue(name="Đường dây nóng 1022", agency=None, scopes=["submit"])[1]
-
-
-@pytest.fixture
-def letter(pho_hien):
-    """A public feedback letter, as a citizen files it on the portal."""
-
-    def make(**overrides):
-        data = {
-            "kind": "feedback",
-            "title": "Đèn đường hỏng",
-            "content": "Đèn đường trước nhà số 12 phố Nguyễn Văn Linh hỏng hai tuần nay.",
-            "unit": pho_hien,
-            "topic": Topic.objects.get(code="ha-tang"),
-            "name": "Nguyễn Văn An",
-            "phone": "+84912345678",
-            "email": "an@example.vn",
-            "place": "Số 12 phố Nguyễn Văn Linh",
-            "location": (20.654321, 106.051234),
-        }
-        data.update(overrides)
-        return submit_letter(**data)
-
-    return make
-
-
-def get(path, fmt, client=None, **params):
-    return (client or Client()).get(f"{BASE}/{path}.{fmt}", params)
-
-
-def post(fmt, data, **extra):
-    return Client().post(f"{BASE}/requests.{fmt}", data, **extra)
-
-
-def parsed(response, fmt):
-    """JSON as it is; XML as the root element."""
-    assert response["Content-Type"] == CONTENT_TYPES[fmt]
-    if fmt == "json":
-        return json.loads(response.content)
-    assert response.content.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
-    return ET.fromstring(response.content)  # noqa: S314 (our own response, in a test)
-
-
-def tags(element):
-    return {child.tag for child in element}
-
-
-def records(response, fmt, root, item):
-    """A list document as dicts of texts (XML) or values (JSON), checking the XML tags."""
-    body = parsed(response, fmt)
-    if fmt == "json":
-        assert isinstance(body, list)
-        return body
-    assert body.tag == root
-    assert all(child.tag == item for child in body)
-    return [{child.tag: child.text or "" for child in row} for row in body]
-
-
-def error_of(response, fmt, status):
-    assert response.status_code == status
-    rows = records(response, fmt, "errors", "error")
-    assert len(rows) == 1
-    assert set(rows[0]) == ERROR_FIELDS
-    assert int(rows[0]["code"]) == status
-    assert rows[0]["description"]
-    return rows[0]["description"]
-
-
-def letter_fields(**overrides):
-    data = {
-        "service_code": "ha-tang",
-        "lat": "20.6543",
-        "long": "106.0512",
-        "address_string": "Số 12 phố Nguyễn Văn Linh",
-        "description": "Ống thoát nước trước nhà số 12 bị tắc, nước tràn ra đường khi mưa.",
-        "first_name": "Lê",
-        "last_name": "Thị Hoa",
-        "phone": "0987654321",
-        "email": "hoa@example.vn",
-        "account_id": "app-42",
-        "device_id": "device-7",
-        "attribute[unit_code]": "11953",
-    }
-    data.update(overrides)
-    return data
-
+from .open311_support import *  # noqa: F403  (the fixtures)
+from .open311_support import (
+    ATTRIBUTE_FIELDS,
+    BASE,
+    DEFINITION_FIELDS,
+    DISCOVERY_FIELDS,
+    ENDPOINT_FIELDS,
+    FORMATS,
+    POST_RESPONSE_FIELDS,
+    REQUEST_FIELDS,
+    SERVICE_FIELDS,
+    TOKEN_FIELDS,
+    VALUE_FIELDS,
+    error_of,
+    get,
+    letter_fields,
+    parsed,
+    post,
+    records,
+    tags,
+)
 
 # --- discovery and services
 
@@ -418,135 +302,3 @@ def test_error_follows_the_request_language(db):
         assert vi == ApiError("api_key_missing").text
     with translation.override("en"):
         assert en == ApiError("api_key_missing").text == "An API key is required."
-
-
-# --- reading requests
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_requests_list_shows_public_letters_with_spec_fields(letter, fmt):
-    case = letter()
-    rows = records(get("requests", fmt), fmt, "service_requests", "request")
-    assert rows
-    assert all(set(row) == REQUEST_FIELDS for row in rows)
-    row = next(r for r in rows if r["service_request_id"] == str(case.pk))
-    assert row["status"] == "open"
-    assert row["service_code"] == "ha-tang"
-    assert row["service_name"] == "Đường sá, chiếu sáng, thoát nước"
-    assert row["agency_responsible"] == case.agency.name
-    assert row["requested_datetime"] == "2026-11-23T09:00:00+07:00"
-    assert row["updated_datetime"] == "2026-11-23T09:00:00+07:00"
-    assert row["expected_datetime"] == f"{case.due_on.isoformat()}T23:59:59+07:00"
-    assert float(row["lat"]) == 20.654
-    assert float(row["long"]) == 106.051
-    assert row["address"] == "Số 12 phố Nguyễn Văn Linh"
-    with translation.override("vi"):
-        assert row["status_notes"] == str(case.get_status_display())
-
-
-def test_requests_newest_first_within_90_days(letter):
-    old = letter(received_at=timezone.now() - timedelta(days=91))
-    earlier = letter(received_at=timezone.now() - timedelta(days=3))
-    latest = letter()
-    ids = [r["service_request_id"] for r in get("requests", "json").json()]
-    assert str(old.pk) not in ids
-    assert ids.index(str(latest.pk)) < ids.index(str(earlier.pk))
-    start = (timezone.now() - timedelta(days=100)).isoformat()
-    ids = [r["service_request_id"] for r in get("requests", "json", start_date=start).json()]
-    assert str(old.pk) in ids
-
-
-def test_requests_filters(letter):
-    street = letter()
-    waste = letter(topic=Topic.objects.get(code="rac-thai"))
-    closed = letter()
-    Case.objects.filter(pk=closed.pk).update(status="closed")
-
-    def ids(**params):
-        return {r["service_request_id"] for r in get("requests", "json", **params).json()}
-
-    assert ids(service_code="rac-thai") >= {str(waste.pk)}
-    assert str(street.pk) not in ids(service_code="rac-thai")
-    assert str(street.pk) in ids(service_code="rac-thai,ha-tang")
-    assert str(closed.pk) in ids(status="closed")
-    assert str(street.pk) not in ids(status="closed")
-    assert str(closed.pk) not in ids(status="open")
-    assert str(street.pk) in ids(status="open")
-    # service_request_id overrides the other filters, as the spec says
-    assert ids(service_request_id=f"{street.pk},{waste.pk},x", service_code="khac") == {
-        str(street.pk),
-        str(waste.pk),
-    }
-    before = timezone.now() - timedelta(hours=1)
-    assert ids(end_date=before.isoformat()).isdisjoint({str(street.pk), str(waste.pk)})
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize(
-    "params", [{"start_date": "yesterday"}, {"end_date": "2026-13-01"}, {"status": "pending"}]
-)
-def test_bad_filter_is_400(db, fmt, params):
-    error_of(get("requests", fmt, **params), fmt, 400)
-
-
-def test_requests_list_costs_the_same_queries_for_many_letters(letter):
-    letter()
-    with CaptureQueriesContext(connection) as one:
-        assert get("requests", "json").status_code == 200
-    for _ in range(5):
-        letter(topic=Topic.objects.get(code="rac-thai"))
-    with CaptureQueriesContext(connection) as many:
-        assert len(get("requests", "json").json()) >= 6
-    assert len(many) == len(one) == 1
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_personal_data_and_confidential_kinds_never_shown(letter, pho_hien, fmt):
-    topic = Topic.objects.get(code="can-bo")
-    complaint = letter(kind="complaint", topic=topic, title="Khiếu nại quyết định xử phạt")
-    denunciation = letter(kind="denunciation", topic=topic, name="", phone="", email="")
-    feedback = letter(content="Gọi tôi theo số 0912345678 hoặc an@example.vn khi sửa xong.")
-    response = get("requests", fmt)
-    text = response.content.decode()
-    rows = records(response, fmt, "service_requests", "request")
-    listed = {row["service_request_id"] for row in rows}
-    assert str(feedback.pk) in listed
-    assert str(complaint.pk) not in listed
-    assert str(denunciation.pk) not in listed
-    for secret in ("0912345678", "912345678", "an@example.vn", "Nguyễn Văn An"):
-        assert secret not in text
-    for case in (complaint, denunciation, feedback):
-        assert case.tracking_code not in text
-    error_of(get(f"requests/{complaint.pk}", fmt), fmt, 404)
-    error_of(get(f"requests/{denunciation.pk}", fmt), fmt, 404)
-    ids = f"{complaint.pk},{denunciation.pk}"
-    assert records(get("requests", fmt, service_request_id=ids), fmt, "service_requests", "request") == []  # fmt: skip
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_unknown_request_and_token_are_404(db, fmt):
-    error_of(get("requests/999999999", fmt), fmt, 404)
-    error_of(get("requests/abc", fmt), fmt, 404)
-    error_of(get("tokens/not-a-token", fmt), fmt, 404)
-
-
-def test_get_without_key_is_limited_by_address(db, settings):
-    settings.DANVAN_API_RATE_ANONYMOUS = "2/min"
-    assert get("services", "json").status_code == 200
-    assert get("discovery", "xml").status_code == 200
-    response = get("services", "json")
-    error_of(response, "json", 429)
-    assert response["Retry-After"]
-
-
-def test_body_beyond_the_upload_limit_is_413(submit_key, settings):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 50_000
-    before = Case.objects.count()
-    fields = letter_fields(api_key=submit_key, description="x" * 60_000)
-    response = Client().post(
-        f"{BASE}/requests.json",
-        urlencode(fields),
-        content_type="application/x-www-form-urlencoded",
-    )
-    error_of(response, "json", 413)
-    assert Case.objects.count() == before

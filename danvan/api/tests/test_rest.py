@@ -13,11 +13,11 @@ from danvan.api.models import ApiKey
 from danvan.cases.models import Attachment, Case, CaseEvent, Notification
 from danvan.cases.workflow import Action, Status
 
+from .rest_calls import URL, auth, error_of
 from .rest_support import *  # noqa: F403  (the fixtures)
 
 pytestmark = pytest.mark.usefixtures("fresh_limits")
 
-URL = "/api/v1"
 LETTER = {
     "service_code": "ha-tang",
     "description": "Ổ gà lớn trên đường Nguyễn Văn Linh, trước trường tiểu học.",
@@ -25,19 +25,6 @@ LETTER = {
     "name": "Trần Thị Bình",
     "phone": "0912345679",
 }
-
-
-def auth(text: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {text}"}
-
-
-def error_of(response: Any) -> dict[str, Any]:
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields"}
-    error: dict[str, Any] = body["error"]
-    assert error["message"]
-    return error
 
 
 # --- the document and the docs page --------------------------------------------------------
@@ -470,34 +457,3 @@ def test_another_agency_cannot_act(client: Client, keys: dict[str, str], case: C
     assert response.status_code == 404
     case.refresh_from_db()
     assert case.status == Status.RECEIVED
-
-
-# --- limits ------------------------------------------------------------------------------
-
-
-def test_too_many_calls_are_told_when_to_retry(
-    client: Client, keys: dict[str, str], case: Case
-) -> None:
-    ApiKey.objects.filter(name="Bảng tin").update(rate_per_minute=2)
-    for _ in range(2):
-        assert client.get(f"{URL}/staff/cases", headers=auth(keys["a_read"])).status_code == 200
-    response = client.get(f"{URL}/staff/cases", headers=auth(keys["a_read"]))
-    assert response.status_code == 429
-    assert error_of(response)["code"] == "rate_limited"
-    assert int(response["Retry-After"]) >= 1
-
-
-@pytest.mark.django_db
-def test_behind_the_proxy_each_anonymous_client_has_its_own_limit(
-    client: Client, settings: Any
-) -> None:
-    """nginx connects from 127.0.0.1 for everyone: the limit counts the client it names."""
-    settings.DANVAN_PROXY_COUNT = 1
-    settings.DANVAN_API_RATE_ANONYMOUS = "2/min"
-
-    def topics(address: str) -> int:
-        return client.get(f"{URL}/topics", headers={"X-Forwarded-For": address}).status_code
-
-    assert [topics("203.0.113.7") for _ in range(3)] == [200, 200, 429]
-    assert topics("203.0.113.8") == 200  # another citizen behind the same proxy
-    assert topics("198.51.100.1, 203.0.113.7") == 429  # a forged first entry changes nothing

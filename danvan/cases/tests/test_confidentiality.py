@@ -10,7 +10,7 @@ from danvan.accounts.roles import Role
 from danvan.cases import services as s
 from danvan.cases.identity import identity_open
 from danvan.cases.models import Attachment, Case, DenouncerIdentity, IdentityLook
-from danvan.cases.uploads import check_upload
+from danvan.core.uploads import check_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -1,69 +1,27 @@
 """Bulk import of an old logbook: reading, row checks with their messages, idempotent writes."""
 
 import codecs
-import csv
 import io
-import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from danvan.accounts.roles import Role
-from danvan.cases.imports import _HEADERS, COLUMNS, RowError, _key, cases_import
+from danvan.cases.imports import COLUMNS, RowError, cases_import, columns
 from danvan.cases.models import Case, CaseEvent, DenouncerIdentity
 from danvan.cases.workflow import Kind
 from danvan.core import sealed
+
+from .import_files import GOOD, HEADERS, cells, csv_file, row
 
 pytestmark = pytest.mark.django_db
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 D = date.fromisoformat
 SAMPLE = Path(__file__).resolve().parents[3] / "docs" / "samples" / "import-cases.csv"
-HEADERS = {
-    "reference": "Số hiệu", "received": "Ngày nhận", "kind": "Loại đơn", "subject": "Tiêu đề",
-    "content": "Nội dung", "commune": "Xã/Phường", "topic": "Lĩnh vực", "name": "Họ tên",
-    "phone": "Điện thoại", "email": "Email", "address": "Địa chỉ", "signers": "Số người",
-}  # fmt: skip
-GOOD = {
-    "reference": "01/2026", "received": "02/03/2026", "kind": "Phản ánh",
-    "subject": "Đèn đường hỏng", "commune": "Phường Phố Hiến", "topic": "ha-tang",
-    "content": "Ba cột đèn trên phố Bãi Sậy không sáng từ đầu tháng, đề nghị phường cho sửa.",
-    "name": "Nguyễn Thị Hoa", "phone": "0987 654 321", "email": "", "address": "Số 15 Bãi Sậy",
-    "signers": "1",
-}  # fmt: skip
-
-
-def row(**changes: str) -> dict[str, str]:
-    return {**GOOD, **changes}
-
-
-def cells(r: dict[str, str]) -> list[object]:
-    return [r.get(name, "") for name in HEADERS]
-
-
-def csv_file(rows, *, delimiter=",", encoding="utf-8", headers=HEADERS) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(headers.values())
-    writer.writerows([r.get(name, "") for name in headers] for r in rows)
-    if encoding == "cp1258":  # Windows-1258 writes tone marks as combining characters
-        return "".join(_cp1258(char) for char in out.getvalue()).encode("cp1258")
-    return out.getvalue().encode(encoding)
-
-
-def _cp1258(char: str) -> str:
-    try:
-        char.encode("cp1258")
-    except UnicodeEncodeError:
-        parts = unicodedata.normalize("NFD", char)
-        tones = "".join(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-        return base + tones
-    return char
 
 
 @pytest.fixture(autouse=True)
@@ -392,7 +350,7 @@ def test_english_headers_are_accepted(run):
 def test_header_aliases_do_not_collide():
     for column in COLUMNS:
         for alias in (column.header, column.field, *column.aliases):
-            assert _HEADERS[_key(alias)] is column
+            assert columns.HEADERS[columns.header_key(alias)] is column
 
 
 def test_xlsx_with_title_rows_date_cells_and_numbers_typed_as_numbers(run):
@@ -503,56 +461,6 @@ def test_a_denouncers_identity_is_sealed_and_never_lands_in_plain_fields(run):
 def test_a_denunciation_without_a_name_is_anonymous(run):
     run(csv_file([row(kind="tố cáo", name="", phone="")]))
     assert Case.objects.get().anonymous is True
-
-
-# Command ------------------------------------------------------------------------------------
-
-
-def _command(tmp_path, data: bytes, *options: str) -> tuple[list[str], str]:
-    """The lines printed, and the command's error ("" when it succeeds)."""
-    path = tmp_path / "so-don.csv"
-    path.write_bytes(data)
-    out, failure = io.StringIO(), ""
-    try:
-        call_command("import_cases", path, "--by", "TiepDan@demo.danvan.vn", *options, stdout=out)
-    except CommandError as error:
-        failure = str(error)
-    return out.getvalue().splitlines(), failure
-
-
-def test_command_imports_and_ends_with_the_counts(tmp_path):
-    lines, failure = _command(tmp_path, csv_file([row(), row(reference="02/2026")]))
-    assert (lines, failure) == (["created=2 skipped=0 errors=0"], "")
-    assert Case.objects.count() == 2
-
-
-@pytest.mark.parametrize("options", [(), ("--dry-run",)])
-def test_command_prints_each_error_and_fails_when_nothing_is_imported(tmp_path, options):
-    data = csv_file([row(), row(reference="02/2026", phone="0123")])
-    lines, failure = _command(tmp_path, data, *options)
-    assert lines == [
-        "Row 3, column “Điện thoại”: "
-        "Enter a Vietnamese mobile number of 10 digits, for example 0912 345 678.",
-        "created=0 skipped=0 errors=1",
-    ]
-    assert failure == "nothing imported: 1 row(s) to correct"
-    assert not Case.objects.exists()
-
-
-def test_command_partial_reports_errors_and_succeeds(tmp_path):
-    data = csv_file([row(), row(reference="02/2026", phone="0123")])
-    lines, failure = _command(tmp_path, data, "--partial")
-    assert failure == ""
-    assert lines == [
-        "Row 3, column “Điện thoại”: "
-        "Enter a Vietnamese mobile number of 10 digits, for example 0912 345 678.",
-        "created=1 skipped=0 errors=1",
-    ]
-
-
-def test_command_refuses_an_unknown_officer(tmp_path):
-    with pytest.raises(CommandError, match="no active account"):
-        call_command("import_cases", tmp_path / "x.csv", "--by", "ai@example.vn")
 
 
 def test_row_error_text_for_the_whole_file_and_a_whole_row():

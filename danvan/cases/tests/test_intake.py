@@ -206,7 +206,7 @@ def test_bulk_assignment_cannot_reach_another_agencys_letters(submit, client_as,
 
 
 def test_public_documents_are_served_by_tracking_code_only(submit, handler):
-    from danvan.cases.uploads import CleanFile
+    from danvan.core.uploads import CleanFile
 
     case = submit()
     pdf = b"%PDF-1.4\n%%EOF\n"

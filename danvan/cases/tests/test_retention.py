@@ -16,7 +16,7 @@ from danvan.audit.services import verify_chain
 from danvan.cases import services as s
 from danvan.cases.models import Attachment, Case, CaseEvent, DenouncerIdentity
 from danvan.cases.retention import RetentionRefused, case_destroy, case_retain, retention_due
-from danvan.cases.uploads import check_upload
+from danvan.core.uploads import check_upload
 from danvan.rulebook.store import legal_rulebook
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 
 from danvan.cases.models import RoutingRule, Topic
-from danvan.cases.routing import competent_agency
+from danvan.cases.triage.routing import competent_agency
 from danvan.places.models import Agency, Unit
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from PIL import Image
 from danvan.cases import services as s
 from danvan.cases.identity import attachment_open, identity_open
 from danvan.cases.models import Attachment, Case, CaseFingerprint, DenouncerIdentity, IdentityLook
-from danvan.cases.uploads import check_upload
 from danvan.core import sealed
 from danvan.core.sms import MemoryBackend
+from danvan.core.uploads import check_upload
 from danvan.language import similarity
 from danvan.language.models import SearchDoc
 from danvan.language.pii import SENDER_LABEL

@@ -11,8 +11,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from danvan.cases import deadlines
 from danvan.cases import services as s
+from danvan.cases import timing
 from danvan.cases.duplicates import case_merge
 from danvan.cases.stats import LetterStats, letter_stats
 from danvan.places.models import Agency
@@ -30,15 +30,15 @@ def at(text):
 @pytest.fixture(autouse=True)
 def simple_rules(monkeypatch):
     def process_due(*, kind, received, second_round=False):
-        return deadlines.Due("P", received + timedelta(days=10), "test")
+        return timing.Due("P", received + timedelta(days=10), "test")
 
     def resolve_due(*, kind, accepted, variant="", extensions=0, pauses=None, second_round=False):
         paused = sum((D(b) - D(a)).days + 1 for a, b in pauses or [])
-        return deadlines.Due("R", accepted + timedelta(days=30 * (1 + extensions) + paused), "t")
+        return timing.Due("R", accepted + timedelta(days=30 * (1 + extensions) + paused), "t")
 
-    monkeypatch.setattr(deadlines, "process_due", process_due)
-    monkeypatch.setattr(deadlines, "resolve_due", resolve_due)
-    monkeypatch.setattr(deadlines, "extends_by_count", lambda **kwargs: True)
+    monkeypatch.setattr(timing, "process_due", process_due)
+    monkeypatch.setattr(timing, "resolve_due", resolve_due)
+    monkeypatch.setattr(timing, "extends_by_count", lambda **kwargs: True)
 
 
 @pytest.fixture

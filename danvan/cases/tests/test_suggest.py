@@ -4,7 +4,7 @@ import pytest
 
 from danvan.cases import services as s
 from danvan.cases.models import SuggestionModel, SuggestionSettings, Topic
-from danvan.cases.suggest import suggest, train_version
+from danvan.cases.triage.suggest import suggest, train_version
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ def clock(monkeypatch: pytest.MonkeyPatch, settings) -> Clock:
     settings.DANVAN_REFERENCE_CHECK_SECONDS = 1.0
     fake = Clock()
     monkeypatch.setattr(refcache.time, "monotonic", fake)
-    monkeypatch.setitem(refcache._state, "checked", float("-inf"))
+    monkeypatch.setitem(refcache.state, "checked", float("-inf"))
     loads.clear()
     return fake
 
@@ -103,5 +103,5 @@ def test_the_values_of_one_function_stay_bounded(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(refcache, "MAX_ENTRIES", 2)
     for prefix in ("a", "b", "c", "d", "e"):
         group_names(prefix)
-    memo = next(m for m in refcache._memos if m.load is group_names.__wrapped__)
+    memo = next(m for m in refcache.memos if m.load is group_names.__wrapped__)
     assert len(memo.values) <= 2

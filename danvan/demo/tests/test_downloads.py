@@ -23,8 +23,8 @@ from danvan.accounts.roles import Role
 from danvan.cases.models import Attachment, Topic
 from danvan.cases.services import attachments_add
 from danvan.cases.tests.letters import submit_letter
-from danvan.cases.uploads import TYPES, CleanFile
 from danvan.core.downloads import DOCX, JSON, KNOWN_TYPES, SANDBOX, XLSX
+from danvan.core.uploads import TYPES, CleanFile
 from danvan.dialogues import services as dialogues
 from danvan.dialogues.services import Promised
 from danvan.evaluation import services as evaluation

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from danvan.accounts.roles import Role
-from danvan.cases.uploads import CleanFile
+from danvan.core.uploads import CleanFile
 from danvan.dialogues import services as s
 from danvan.dialogues.models import Commitment, Question, QuestionGroup, Status
 from danvan.dialogues.services import Promised

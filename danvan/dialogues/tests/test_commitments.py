@@ -295,3 +295,12 @@ def test_question_model_keeps_the_answering_official_with_the_answer(dialogue):
 
 def test_status_enum_has_the_four_conference_states():
     assert Status.values == ["planned", "open", "held", "closed"]
+
+
+def test_the_commitments_table_reflows_on_a_phone_each_cell_named(promise):
+    promise(text="Lắp đèn ngõ 5")
+    page = Client().get("/cam-ket/don-vi/11953/").content.decode()
+    assert '<table class="reflow">' in page
+    row = page.split('id="commitment-')[1].split("</tr>")[0]
+    labels = [part.split('"')[0] for part in row.split('data-label="')[1:]]
+    assert labels == ["Trạng thái", "Cam kết", "Cơ quan thực hiện", "Thời hạn", "Tiến độ"]

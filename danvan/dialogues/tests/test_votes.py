@@ -154,3 +154,14 @@ def test_the_migration_counts_earlier_votes_apart(question):
     )
     migration.count_votes_apart(apps, None)
     assert tally(question) == (2, 2)
+
+
+COUNTED = "Đã ghi nhận bình chọn của bạn. Cảm ơn bạn."
+
+
+def test_a_counted_vote_is_confirmed_with_and_without_htmx(question, client_as):
+    page = client_as(Role.CITIZEN).post(vote_url(question), follow=True).content.decode()
+    assert COUNTED in page
+    fragment = Client().post(vote_url(question), HTTP_HX_REQUEST="true").content.decode()
+    assert COUNTED in fragment
+    assert tally(question) == (1, 1)

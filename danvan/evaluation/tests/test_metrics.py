@@ -28,8 +28,9 @@ def agency(code):
 
 @pytest.fixture
 def reception_year(demo_user):
-    """The commune chair's Friday reception from 1 Sep 2026: Mondays from 7 Sep to 23 Nov
-    begin 12 weeks; 9 sessions held, the rest planned or cancelled."""
+    """The commune chair's Friday reception on the platform from 1 Sep 2026; she has headed
+    the commune since the 2025 reform, so every week begun in 2026 up to Monday 23 Nov owes
+    a day (47); 9 sessions held, the rest planned or cancelled."""
     chair = demo_user(Role.HEAD)
     schedule = reception.schedule_create(
         leader=chair, leader_role="commune_chair", agency=agency("ubnd-c11953"),
@@ -84,9 +85,9 @@ def test_reception_and_dialogue_metrics(reception_year, dialogues_year):
             "commitments_closed_on_time_pct",
         )
     } == {
-        "reception_days_required": D(12),
+        "reception_days_required": D(47),
         "reception_days_held": D(9),
-        "reception_days_held_pct": D("75.0"),
+        "reception_days_held_pct": D("19.1"),
         "dialogues_held": D(2),
         "commitments_closed_on_time_pct": D("33.3"),  # 1 of 3 decided
     }

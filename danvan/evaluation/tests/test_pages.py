@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from danvan.accounts.models import Membership, User
 from danvan.accounts.roles import Role
-from danvan.cases.tests.pdfs import written
+from danvan.core.tests.pdfs import written
 from danvan.evaluation import services
 from danvan.evaluation.models import AssessmentStatus, Criterion, ScoreEntry, Stage
 from danvan.places.models import Agency

@@ -12,8 +12,8 @@ from danvan.cases.models import Attachment, Case
 from danvan.cases.tests.letters import submit_letter
 from danvan.cases.tests.test_intake import photo
 from danvan.cases.tests.test_views import form_data
-from danvan.cases.uploads import check_upload
 from danvan.core import sealed
+from danvan.core.uploads import check_upload
 from danvan.ops.tests.s3_support import BUCKET, ENDPOINT, objects
 from danvan.places.models import Unit
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from danvan.accounts.roles import Role
-from danvan.cases import deadlines
+from danvan.cases import timing
 from danvan.cases.models import Case
 from danvan.cases.tests.letters import submit_letter
 from danvan.language.pii import SENDER_LABEL
@@ -73,7 +73,7 @@ def test_an_entry_creates_a_complaint_case_with_its_deadline(
     case = entry.case
     assert (case.kind, case.channel, case.people_count) == ("complaint", "reception", 7)
     assert case.process_rule == "KN-1"
-    expected = deadlines.process_due(kind="complaint", received=date(2026, 11, 23))
+    expected = timing.process_due(kind="complaint", received=date(2026, 11, 23))
     assert case.process_due == expected.due
     assert case.agency == commune_committee
     assert entry.representatives == ["Nguyễn Văn Bảo", "Lê Thị Hoa"]
@@ -124,7 +124,7 @@ def test_a_denunciation_is_sealed_with_the_case_and_not_kept_in_the_logbook(
     assert case.process_rule == "TC-1"
     assert case.submitter_name == ""
     assert case.identity_sealed
-    assert case.process_due == deadlines.process_due(kind="denunciation",
+    assert case.process_due == timing.process_due(kind="denunciation",
                                                      received=date(2026, 11, 23)).due  # fmt: skip
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from danvan.cases.suggest import train_version
+from danvan.cases.triage.suggest import train_version
 
 
 class Command(BaseCommand):

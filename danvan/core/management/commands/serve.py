@@ -59,7 +59,7 @@ class Command(BaseCommand):
         # beside the web server kept an old office PC (or a loaded test machine) from
         # answering the first page for minutes.
         sweepers = [
-            _Sweeper(command, every, first_after=FIRST_RUN_AFTER + STAGGER * n)
+            Sweeper(command, every, first_after=FIRST_RUN_AFTER + STAGGER * n)
             for n, (command, every) in enumerate(periodic)
         ]
 
@@ -78,7 +78,7 @@ class Command(BaseCommand):
             sys.exit(1)
 
 
-class _Sweeper:
+class Sweeper:
     """Starts a management command now and then; never two of it at once from this machine."""
 
     def __init__(self, command: str, every_seconds: float, *, first_after: float = 0) -> None:

@@ -4,7 +4,7 @@
 from danvan.core.refcache import reference
 from danvan.places.models import Agency
 
-from .models import RoutingRule, Topic
+from ..models import RoutingRule, Topic
 
 Route = tuple[int, int | None, str]  # topic, unit (None: anywhere), kind ("" : any)
 

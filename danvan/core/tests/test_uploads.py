@@ -14,8 +14,8 @@ from django.utils import translation
 from PIL import ExifTags, Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
-from danvan.cases.tests.pdfs import CATALOG, PAGE, PAGES, by_hand
-from danvan.cases.uploads import (
+from danvan.core.tests.pdfs import CATALOG, PAGE, PAGES, by_hand
+from danvan.core.uploads import (
     MESSAGES,
     MIB,
     UploadRejected,

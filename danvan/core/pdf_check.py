@@ -89,7 +89,7 @@ class PdfRefused(Exception):
 def check_pdf(data: bytes, limits: PdfLimits) -> None:
     """Returns for a PDF we accept; raises PdfRefused with the reason otherwise."""
     try:
-        with _warnings_refused(), apply_configuration(_configuration(limits)):
+        with warnings_refused(), apply_configuration(_configuration(limits)):
             _check_reader(PdfReader(io.BytesIO(data), strict=True), limits)
     except PdfRefused:
         raise
@@ -191,7 +191,7 @@ def _check_action(value: PdfObject) -> None:
 
 
 @contextmanager
-def _warnings_refused() -> Iterator[None]:
+def warnings_refused() -> Iterator[None]:
     """pypdf warns, even in strict mode, where it repairs a file (an object found by
     searching the bytes, say). A repair is a guess, so a warning refuses the file. Only
     this thread's warnings count: other requests parse their own files meanwhile."""

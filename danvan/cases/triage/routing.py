@@ -2,7 +2,7 @@
 
 from danvan.places.models import Agency, Unit
 
-from .models import Topic
+from ..models import Topic
 from .reference import committees, routes, topic_chain
 
 

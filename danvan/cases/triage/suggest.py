@@ -16,7 +16,7 @@ from django.tasks import task
 from danvan.core.refcache import reference
 from danvan.language import classifier
 
-from .models import Case, KeywordRule, SuggestionModel, SuggestionSettings, Topic
+from ..models import Case, KeywordRule, SuggestionModel, SuggestionSettings, Topic
 from .reference import topic_by_code
 
 _loaded: dict[int, classifier.Model] = {}  # version id -> model, per process

@@ -13,16 +13,16 @@ from pypdf import PdfWriter
 from pypdf.actions import JavaScript, PageTrigger
 from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, NullObject
 
-from danvan.cases.pdf_check import (
+from danvan.core.pdf_check import (
     ALLOWED_ACTIONS,
     REFUSED_ACTIONS,
     REFUSED_SUBTYPES,
     PdfLimits,
     PdfRefused,
-    _warnings_refused,
     check_pdf,
+    warnings_refused,
 )
-from danvan.cases.tests.pdfs import (
+from danvan.core.tests.pdfs import (
     CATALOG,
     PAGE,
     PAGES,
@@ -37,7 +37,7 @@ from danvan.cases.tests.pdfs import (
     text,
     written,
 )
-from danvan.cases.uploads import UploadRejected, check_upload
+from danvan.core.uploads import UploadRejected, check_upload
 
 LIMITS = PdfLimits(max_objects=20_000, max_pages=1000, max_inflated=16 * 1024 * 1024)
 # Every action type of ISO 32000-2 12.6.4, and one no reader knows.
@@ -399,11 +399,11 @@ def test_a_repair_refuses_the_file_whatever_the_sites_log_level():
 
 def test_a_repair_warning_refuses_only_in_the_thread_that_reads_the_file():
     logger = logging.getLogger("pypdf._reader")
-    with _warnings_refused():
+    with warnings_refused():
         other = threading.Thread(target=logger.warning, args=("someone else's file",))
         other.start()
         other.join()
-    with pytest.raises(PdfRefused) as caught, _warnings_refused():
+    with pytest.raises(PdfRefused) as caught, warnings_refused():
         logger.warning("Object 3 0 ref repaired")
     assert caught.value.code == "pdf_damaged"
 

@@ -1,0 +1,23 @@
+"""Dialogues and commitments are reachable: the menu and the home page link the dialogue
+list; a commune's row in the unit lookup links the commitments made to it."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_menu_and_the_home_page_link_the_dialogues():
+    page = Client().get("/").content.decode()
+    assert page.count(f'href="{reverse("dialogues:list")}"') == 2  # menu and home card
+    assert "Đối thoại và cam kết" in page
+
+
+def test_a_commune_in_force_links_its_commitments_and_an_old_one_does_not():
+    page = Client().get("/units/", {"q": "Phố Hiến"}).content.decode()
+    link = reverse("dialogues:unit-accountability", args=["11953"])
+    assert f'href="{link}"' in page
+    assert Client().get(link).status_code == 200
+    old = Client().get("/units/", {"q": "Hồng Châu"}).content.decode()  # a pre-2025 ward
+    assert 'href="/cam-ket/don-vi/' not in old.split("Hồng Châu")[1].split("</tr>")[0]
