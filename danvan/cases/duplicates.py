@@ -1,8 +1,8 @@
 """Letters about the same matter: found by text fingerprints, linked or merged by an officer.
 
 Nothing is dropped: a merged letter keeps its own record and its citizen is told of the
-answer given to the letter it joined. Public notes never reveal the other letter's code
-(a tracking code opens a letter's page) nor who wrote it.
+answer given to the letter it joined (`services.case_resolve`). Public notes never reveal
+the other letter's code (a tracking code opens a letter's page) nor who wrote it.
 """
 
 from dataclasses import dataclass

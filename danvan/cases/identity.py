@@ -11,7 +11,8 @@ the sender asks here, and nowhere else decides:
   (`attachment_open`); the identity panel (`identity_open`);
 - the tracking page and its documents (`public_documents`, `public_attachment_open`);
 - related letters by sender (`sender_link_fields`, `without_sealed`);
-- notices and documents (`notice_address`, `document_addressee`: the platform's own reads);
+- notices, documents and masking what officers type (`notice_address`, `document_addressee`,
+  `masked_texts`: the platform's own reads);
 - the person's data export (`own_identities`); the APIs (`plain_sender`, `without_sealed`);
 - who may designate a sealed letter's handler (`may_designate`).
 

@@ -1,19 +1,21 @@
-"""Each channel of the cases app builds its LetterDraft one way, without the database; the
-retry digest reads the same fields as before drafts existed (letters stored then still
-recognise their retries)."""
+"""Each channel of the cases app builds its LetterDraft one way, without the database (the
+last test files one); the retry digest reads the same fields as before drafts existed, so
+letters stored then still recognise their retries."""
 
 from datetime import date, datetime
 
+import pytest
 from django.utils import timezone
 
 from danvan.accounts.models import User
 from danvan.cases.draft import LetterDraft, Sender
-from danvan.cases.idempotency import letter_digest
+from danvan.cases.idempotency import IdempotencyKeyReused, letter_digest
 from danvan.cases.imports.checking import Identity, ImportRow
 from danvan.cases.imports.writing import row_draft
 from danvan.cases.letter_form import citizen_draft, paper_draft
 from danvan.cases.models import Case, Channel, Topic
 from danvan.cases.services import split_draft
+from danvan.cases.submission import case_submit
 from danvan.cases.workflow import Kind
 from danvan.places.models import Unit
 
@@ -129,3 +131,17 @@ def test_the_retry_digest_reads_the_fields_it_read_before_drafts():
     assert letter_digest(draft.digest_fields(), ["ab"]) == letter_digest(before, ["ab"])
     moved = LetterDraft(**{**draft.__dict__, "extra": {"received_on": date(2026, 11, 21)}})
     assert letter_digest(moved.digest_fields(), ["ab"]) != letter_digest(before, ["ab"])
+
+
+def test_a_retry_gives_the_first_letter_not_created_and_another_letter_is_refused(db):
+    unit = Unit.objects.get(level="commune", code="11953", valid_until=None)
+    draft = LetterDraft(kind="feedback", title="Đèn", content="Đèn hỏng.", unit=unit,
+                        sender=Sender(name="Nguyễn Văn An"))  # fmt: skip
+    first, created = case_submit(draft=draft, by=None, idempotency_key="web:k1")
+    again, created_again = case_submit(draft=draft, by=None, idempotency_key="web:k1")
+    assert (again.pk, created, created_again) == (first.pk, True, False)
+    other = LetterDraft(**{**draft.__dict__, "content": "Đèn hỏng cả ngõ."})
+    with pytest.raises(IdempotencyKeyReused):
+        case_submit(draft=other, by=None, idempotency_key="web:k1")
+    assert Case.objects.filter(idempotency_key="web:k1").count() == 1
+    assert first.events.get().actor is None  # `by`: an API key or anonymous web filing
