@@ -25,7 +25,6 @@ from .submission import case_submit, complaint_round
 from .workflow import Action, DeclineReason, Kind, Status
 from .writes import ConcurrentUpdate as ConcurrentUpdate
 from .writes import TransitionError as TransitionError
-from .writes import attachments_add as attachments_add
 from .writes import case_event, case_move
 
 

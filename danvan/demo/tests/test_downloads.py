@@ -21,8 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from danvan.accounts.models import Membership, User
 from danvan.accounts.roles import Role
 from danvan.cases.models import Attachment, Topic
-from danvan.cases.services import attachments_add
 from danvan.cases.tests.letters import submit_letter
+from danvan.cases.writes import attachments_add
 from danvan.core.downloads import DOCX, JSON, KNOWN_TYPES, SANDBOX, XLSX
 from danvan.core.uploads import TYPES, CleanFile
 from danvan.dialogues import services as dialogues
