@@ -2,6 +2,8 @@
 an event only by `writes.case_event` (read from the source, no database)."""
 
 import ast
+import importlib
+import re
 from pathlib import Path
 
 import danvan
@@ -73,3 +75,28 @@ def test_the_scan_sees_a_write_where_it_is_not_allowed():
         ("Case", "update"),
         ("CaseEvent", "create"),
     ]
+
+
+def test_the_architecture_walk_names_functions_that_exist():
+    doc = (ROOT.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    walk = doc.split("## How a letter is written", 1)[1].split("\n## ", 1)[0]
+    names = {
+        " ".join(quoted.split()).split("(")[0]
+        for quoted in re.findall(r"`([^`]+)`", walk)
+        if "." in quoted and "/" not in quoted
+    }
+    assert len(names) > 25
+    assert sorted(name for name in names if not resolves(name)) == []
+
+
+def resolves(dotted):
+    """`cases.draft.LetterDraft`, `api.intake.api_draft`, `letter_form.paper_draft`..."""
+    for prefix in ("danvan.", "danvan.cases."):
+        module, _, attribute = (prefix + dotted).rpartition(".")
+        try:
+            found = importlib.import_module(module)
+        except ModuleNotFoundError:
+            continue
+        if hasattr(found, attribute):
+            return True
+    return False
