@@ -55,6 +55,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 	$(VENV)/bin/lint-imports
+	$(PY) -m tools.house_rules  # no private name of another module, no module over 500 lines
 	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py makemigrations --check --dry-run -v 1
 
 # Debian's Chromium for the browser tests, installed when missing.
@@ -72,7 +73,7 @@ pytest: setup browsers
 # are left out: they serve the platform from its own SQLite database whatever the test
 # database is, so they would only repeat the SQLite run.
 pytest-postgres: setup
-	$(PY) -m danvan.core.testing_postgres -- $(VENV)/bin/pytest -q -m "not e2e" $(PYTEST_ARGS)
+	$(PY) -m testsupport.postgres_server -- $(VENV)/bin/pytest -q -m "not e2e" $(PYTEST_ARGS)
 
 test: lint pytest pytest-postgres
 

@@ -57,6 +57,9 @@ class LetterDraft:
     received_at: datetime | None = None
     first_round: Case | None = None  # a complaint's second round: its first
     parent: Case | None = None  # the letter this one was split from
+    # A part cut out of this sealed letter: sealed whatever its kind, with that letter's
+    # sender, so nothing of it is ever written plain (`Sender` stays empty).
+    sealed_from: Case | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def digest_fields(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@ event, and the notice to the citizen where the law calls for one, in one transac
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -16,11 +17,11 @@ from danvan.places.models import Agency
 
 from . import timing
 from .draft import LetterDraft, Sender
-from .identity import may_designate
+from .identity import designated, may_designate
 from .models import Case, Topic
 from .notifications import notify_citizen
 from .outgoing import case_document
-from .sealing import case_seal, identity_copy
+from .sealing import case_seal
 from .submission import case_submit, complaint_round
 from .workflow import Action, DeclineReason, Kind, Status
 from .writes import ConcurrentUpdate as ConcurrentUpdate
@@ -46,13 +47,16 @@ def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note:
     received = timezone.localdate(case.received_at)
     due = timing.process_due(kind=kind, received=received, second_round=case.complaint_round == 2)
     with transaction.atomic():
+        handler: dict[str, Any] = {}
         if kind == Kind.DENUNCIATION:
             case_seal(case)  # before the move: a denunciation never holds a plain sender
+            handler = _undesignated_cleared(case, by)
         case, _event = case_move(
             case,
             Action.CLASSIFY,
             by,
             note=note,
+            **handler,
             kind=kind,
             topic=topic,
             process_rule=due.rule,
@@ -62,6 +66,17 @@ def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note:
             data={"kind": kind, "topic": topic.code if topic else None, "rule": due.rule},
         )
     return case
+
+
+def _undesignated_cleared(case: Case, by: User) -> dict[str, Any]:
+    """A letter just sealed keeps its handler only if the head (or a written delegate) chose
+    them: whoever picked it up while it was plain would otherwise read the identity. The
+    change for `case_move`, and an audit entry, when the handler goes."""
+    if designated(case):
+        return {}
+    record("case.handler_cleared", obj=case, object_repr=case.tracking_code, actor=by,
+           changes={"assignee": [case.assignee_id, None]})  # fmt: skip
+    return {"assignee": None}
 
 
 def case_accept(*, case: Case, by: User, variant: str = "", note: str = "") -> Case:
@@ -340,13 +355,13 @@ def case_split(
 ) -> Case:
     """Cut one content out of a letter with several: a new case linked to the original.
 
-    It keeps the receipt date (its deadlines run from the same day), the sender and the
-    sealed identity of a denouncer; the original keeps everything it had.
+    It keeps the receipt date (its deadlines run from the same day) and the sender; a part
+    of a sealed letter is sealed from its first write, with the same sender (`case_submit`).
+    The original keeps everything it had.
     """
     draft = split_draft(case, kind=kind, title=title, content=content, topic=topic)
     with transaction.atomic():
         part, _created = case_submit(draft=draft, by=by)
-        identity_copy(case, part)
         case_event(case, Action.SPLIT, by, is_public=True, data={"part": part.tracking_code})
     return part
 
@@ -354,15 +369,16 @@ def case_split(
 def split_draft(
     case: Case, *, kind: str, title: str, content: str, topic: Topic | None
 ) -> LetterDraft:
-    """The part cut out of `case`, as received with it; a sealed sender is copied sealed
-    (`identity_copy`), never through the plain columns."""
+    """The part cut out of `case`, as received with it. A part of a sealed letter names no
+    sender: it is sealed from its first write with that letter's (`draft.sealed_from`)."""
     sender = Sender() if case.identity_sealed else Sender(
         name=case.submitter_name, phone=case.submitter_phone, email=case.submitter_email,
         address=case.submitter_address)  # fmt: skip
     return LetterDraft(kind=kind, title=title, content=content, topic=topic, unit=case.unit,
                        sender=sender, citizen=case.citizen, anonymous=case.anonymous,
                        place=case.address, people_count=case.people_count,
-                       channel=case.channel, received_at=case.received_at, parent=case)  # fmt: skip
+                       channel=case.channel, received_at=case.received_at, parent=case,
+                       sealed_from=case if case.identity_sealed else None)  # fmt: skip
 
 
 def case_rate(*, case: Case, rating: int, comment: str = "", by: User | None = None) -> Case:

@@ -16,6 +16,7 @@ from . import timing
 from .draft import LetterDraft
 from .duplicates import fingerprint_store
 from .idempotency import letter_digest, letter_retried
+from .identity import sealed_sender
 from .models import Attachment, Case, Channel
 from .notifications import notify_submitted
 from .sealing import identity_store, sealed_letter
@@ -70,7 +71,8 @@ def _case_new(
 ) -> tuple[Case, dict[str, str]]:
     """The unsaved case, and what to seal apart. A denunciation is sealed (`sealing.py`):
     its sender and text as written go encrypted into their own table; the case's columns
-    hold the text masked and no sender."""
+    hold the text masked and no sender. So is a part cut out of a sealed letter, whatever
+    its kind, with that letter's sender: nothing of it is ever written plain."""
     received_at = draft.received_at or timezone.now()
     received = timezone.localdate(received_at)
     second_round = draft.first_round is not None
@@ -78,10 +80,12 @@ def _case_new(
     topic, suggestion = intake_fields(f"{draft.title}\n{draft.content}", draft.topic)
     title, content = draft.title.strip(), draft.content.strip()
     blob: dict[str, str] = {}
-    secret = draft.kind == Kind.DENUNCIATION
+    secret = draft.kind == Kind.DENUNCIATION or draft.sealed_from is not None
     if secret:
+        source = draft.sealed_from
+        sender = sealed_sender(source) if source else draft.sender.as_dict()
         blob, title, content = sealed_letter(
-            sender=draft.sender.as_dict(), title=title, content=content, account=draft.citizen
+            sender=sender, title=title, content=content, account=draft.citizen
         )
     plain = draft.sender.columns()
     location = draft.location

@@ -106,13 +106,15 @@ def test_a_split_part_is_received_with_the_original_from_the_same_sender():
         citizen=case.citizen, place="Ngõ 5", people_count=4, channel=Channel.PAPER,
         received_at=case.received_at, parent=case,
     )  # fmt: skip
+    assert draft.sealed_from is None
 
 
 def test_a_part_of_a_sealed_letter_carries_no_plain_sender():
     case = original(identity_sealed=True, submitter_name="", submitter_phone="",
                     submitter_email="", submitter_address="")  # fmt: skip
-    draft = split_draft(case, kind=Kind.DENUNCIATION, title="Việc hai", content="Hai.", topic=None)
-    assert draft.sender == Sender()  # identity_copy carries it, sealed
+    draft = split_draft(case, kind=Kind.PETITION, title="Việc hai", content="Hai.", topic=None)
+    assert draft.sender == Sender()
+    assert draft.sealed_from is case  # sealed from its first write, with that letter's sender
 
 
 def test_the_retry_digest_reads_the_fields_it_read_before_drafts():

@@ -4,9 +4,11 @@ import io
 import re
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
-from danvan.core.testing import serious_accessibility_violations, sign_in
+from danvan.cases.actions import ACTIONS
+from testsupport.platform import serious_accessibility_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}
@@ -33,7 +35,9 @@ def act(page, case_url, action, fill=None):
         else:
             field.fill(value)
     form.locator("button[type=submit]").click()
-    page.get_by_text("Đã lưu.").wait_for()
+    with translation.override("vi"):
+        done = str(ACTIONS[action].done)
+    page.get_by_text(done).wait_for()
 
 
 def citizen_files_a_complaint(page, base, tmp_path):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from danvan.core.testing import serious_accessibility_violations, sign_in
+from testsupport.platform import serious_accessibility_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}
@@ -78,7 +78,7 @@ def test_a_citizen_books_and_asks_from_a_phone_and_the_promise_is_kept_with_evid
     secretary.goto(f"{base}/staff/reception/?day={day}")
     booked = secretary.locator("section.card", has_text=BOOKER)
     assert MATTER in booked.inner_text()
-    assert "+84912345678" in booked.inner_text()
+    assert "0912 345 678" in booked.inner_text()  # national format, not +84
     pk = organiser_opens_a_dialogue(secretary, base)
 
     citizen.goto(f"{base}/doi-thoai/{pk}/")
