@@ -27,8 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "django_tasks_db",
-    "axes",
+    "danvan.ops.apps.BackgroundTasksConfig",  # django_tasks_db, named in Vietnamese
+    "danvan.accounts.apps.SignInAttemptsConfig",  # axes, named in Vietnamese
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # officials' recovery codes (stored as digests)

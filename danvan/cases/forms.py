@@ -14,6 +14,7 @@ from danvan.accounts.phone import normalize_phone
 from danvan.accounts.queries import agency_members
 from danvan.accounts.roles import Role
 from danvan.core.forms import TextForm
+from danvan.core.ratings import RATING_CHOICES
 from danvan.core.upload_field import MultipleFileField
 from danvan.places.models import Agency, Unit
 from danvan.places.queries import served_communes
@@ -337,7 +338,7 @@ class RateForm(TextForm):
     rating = forms.TypedChoiceField(
         label=_("How satisfied are you with the answer?"),
         coerce=int,
-        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        choices=RATING_CHOICES,
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(

@@ -30,6 +30,7 @@ from .identity import (
     attachment_open,
     designates,
     identity_open,
+    pairable,
     public_attachment_open,
 )
 from .imports import cases_import
@@ -220,6 +221,9 @@ def link(request: HttpRequest, pk: int, other: int, merge: bool = False) -> Http
     target = get_case_for_user(request.user, other, write=True)
     if target.pk == case.pk:
         raise Http404
+    if not pairable(case, target):
+        messages.error(request, _("A sealed letter cannot be linked to a letter that is not."))
+        return redirect(case)
     score = similarity.score(case_text(case), case_text(target))
     try:
         if merge:
