@@ -68,6 +68,10 @@ _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 def main(argv: list[str]) -> int:
     args = _parse(argv)
+    if args.dry:
+        from bench import soak_dry
+
+        return soak_dry.run(args)
     env = {
         "DANVAN_SMS_BACKEND": "bench.soak_sms.FileSmsBackend",
         "DANVAN_SOAK_SMS_LOG": str(args.root / "sms.log"),
@@ -84,11 +88,11 @@ def main(argv: list[str]) -> int:
     supervisor = _Supervisor(layout)
     disk = _Disk(layout.root / "media" / "cases", args.disk_mb)
     try:
-        layout.start(before_web=lambda lay: _prepare(lay, args))
-        world = _world()
+        layout.start(before_web=lambda lay: prepare(lay, args))
+        world = soak_world()
         supervisor.start()
         (args.root / "sms.log").unlink(missing_ok=True)
-        load = _Load(args, world, layout, disk)
+        load = Load(args, world, layout, disk)
         started = time.time()
         asyncio.run(load.run())
         supervisor.check()
@@ -122,6 +126,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="task workers (M)")
     parser.add_argument("--disk-mb", type=int, default=8, help="size of the disk_full tmpfs")
     parser.add_argument("--fresh", action="store_true", help="reseed even if seeded")
+    parser.add_argument("--dry", action="store_true", help="the users' requests in-process, "
+                        "on a SQLite file, without the layout or faults (bench/soak_dry.py)")  # fmt: skip
     parser.add_argument("--root", type=Path, default=REPO / "var" / "soak")
     args = parser.parse_args(argv)
     args.faults = [f for f in args.faults.split(",") if f]
@@ -140,7 +146,7 @@ def _report(line: str) -> None:
 # Preparing: the seed, the keys, the ids the load needs ---------------------------------------
 
 
-def _prepare(layout: Layout, args: argparse.Namespace) -> None:
+def prepare(layout: Layout, args: argparse.Namespace) -> None:
     from bench import soak_seed
     from deploy import postgres
     from deploy.layout import django_setup
@@ -188,7 +194,7 @@ class World:
     media_root: Path = field(default_factory=Path)
 
 
-def _world() -> World:
+def soak_world() -> World:
     from django.conf import settings
 
     from danvan.api.keys import key_issue
@@ -245,7 +251,7 @@ class _Limiter:
             await asyncio.sleep(slot - now)
 
 
-class _Load:
+class Load:
     def __init__(
         self, args: argparse.Namespace, world: World, layout: Layout, disk: "_Disk"
     ) -> None:
@@ -272,6 +278,9 @@ class _Load:
         self.pdf = _pdf(PDF_BYTES)
 
     # -- bookkeeping -------------------------------------------------------------------------
+
+    def connect(self) -> Connection:
+        return Connection(HOST, PORT)
 
     def record(self, kind: str, started: float, status: int, ok: bool) -> None:
         elapsed = (time.perf_counter() - started) * 1000
@@ -377,7 +386,7 @@ class _Load:
 
     async def citizen(self, n: int) -> None:
         rng = random.Random(100 + n)
-        conn = Connection(HOST, PORT)
+        conn = self.connect()
         auth = {"Authorization": f"Bearer {self.world.submit_key}"}
         while self.running:
             await self.limiter.wait()
@@ -413,7 +422,7 @@ class _Load:
 
     async def officer(self, n: int) -> None:
         rng = random.Random(500 + n)
-        conn = Connection(HOST, PORT)
+        conn = self.connect()
         auth = {"Authorization": f"Bearer {self.world.officer_key}"}
         json_auth = {**auth, "Content-Type": "application/json"}
         while self.running:
@@ -439,7 +448,7 @@ class _Load:
 
     async def form_citizen(self) -> None:
         rng = random.Random(9)
-        conn = Connection(HOST, PORT)
+        conn = self.connect()
         while self.running:
             await asyncio.sleep(self.form_every)
             if self.form_paused:
@@ -647,7 +656,7 @@ def _wait_queue_empty() -> None:
     _report(f"the task queue did not drain within {DRAIN_TIMEOUT:.0f}s")
 
 
-def _figures(load: _Load, args: argparse.Namespace, started: float) -> None:
+def _figures(load: Load, args: argparse.Namespace, started: float) -> None:
     lost = _lost(load.acks)
     load_records = load.records["load"]
     submits = [a for a in load.acks if a.phase == "load"]
@@ -688,7 +697,7 @@ def _phase_figures(name: str, records: list[tuple[str, float, int, bool]], secon
     print(f"# {name} requests by kind: {dict(by_kind)}")
 
 
-def _cpu_figures(load: _Load, submits: int, requests: int) -> None:
+def _cpu_figures(load: Load, submits: int, requests: int) -> None:
     total = sum(load.cpu.values())
     print("# CPU seconds during the load phase: "
           + ", ".join(f"{k}={v:.0f}" for k, v in sorted(load.cpu.items(), key=lambda kv: -kv[1])))  # fmt: skip
