@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from danvan.core.phones import national
 from danvan.places.models import Agency
 
 
@@ -73,7 +74,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.full_name or self.email or self.phone or str(self.pk)
+        return self.full_name or self.email or national(self.phone) or str(self.pk)
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -47,7 +47,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "is_head": Role.HEAD in roles,
         "is_auditor": Role.AUDITOR in roles,
         "memberships": memberships_of(request.user),
-        "hot_issues": current_hot_issues(agency_ids=agencies),
+        "hot_issues": current_hot_issues(user=request.user, agency_ids=agencies),
         "sessions_today": sessions_on(agency_ids=acting, day=timezone.localdate()),
         "dialogues": staff_home_dialogues(agency_ids=acting),
         "overdue_commitments": staff_home_overdue(agency_ids=acting),

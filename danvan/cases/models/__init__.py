@@ -6,7 +6,6 @@ from .hot import HotIssue
 from .identity import DenouncerIdentity, HandlingDelegation, IdentityLook
 from .letter import Attachment, Case, CaseEvent, Channel
 from .notices import Notification
-from .outgoing import DocumentNumber
 from .triage import KeywordRule, RoutingRule, SuggestionModel, SuggestionSettings, Topic
 
 __all__ = [
@@ -17,7 +16,6 @@ __all__ = [
     "CaseLink",
     "Channel",
     "DenouncerIdentity",
-    "DocumentNumber",
     "HandlingDelegation",
     "HeldFile",
     "HotIssue",

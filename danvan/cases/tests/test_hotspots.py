@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
 from danvan.accounts.roles import Role
@@ -66,4 +67,86 @@ def test_the_staff_home_shows_hot_issues_of_the_officers_agency(submit, client_a
     detect(TODAY)
     page = client_as(Role.HANDLING_OFFICER).get("/staff/").content.decode()
     assert "Rác thải, vệ sinh môi trường" in page
-    assert current_hot_issues(agency_ids={-1}) == []
+    assert current_hot_issues(user=AnonymousUser(), agency_ids={-1}) == []
+
+
+# Issue 16: hot issues list only letters the viewer may open, never a sealed one's text -------
+
+DUST = ("Xe tải chở đất của công trình khu đô thị mới chạy qua đường liên thôn {} làm rơi "
+        "vãi đất cát, bụi mù mịt, đường hỏng nặng; đề nghị kiểm tra và yêu cầu che chắn.")  # fmt: skip
+SEALED_TITLE = "Tố cáo chủ thầu xe chở đất đưa tiền cho cán bộ"
+
+
+@pytest.fixture
+def mixed_cluster(submit, pho_hien):
+    """A cluster: first a denunciation, then three letters here, two in another commune."""
+    from datetime import date as day
+
+    from danvan.accounts.models import Membership, User
+
+    sealed = submit(kind="denunciation", topic=None, title=SEALED_TITLE,
+                    content=DUST.format("Trung"))  # fmt: skip
+    back(sealed, 1)
+    ours = [submit(topic=None, title="Xe chở đất gây bụi", content=DUST.format(p))
+            for p in ("Đông", "Đoài", "Nam")]  # fmt: skip
+    other_unit = pho_hien.parent.children.exclude(pk=pho_hien.pk).filter(valid_until=None)[0]
+    theirs = [submit(topic=None, unit=other_unit, title="Bụi đường liên xã",
+                     content=DUST.format(p)) for p in ("Thượng", "Hạ")]  # fmt: skip
+    officer = User.objects.create_user(email="xuly@khac.danvan.vn", full_name="Cán bộ khác",
+                                       password="x")  # fmt: skip
+    Membership.objects.create(user=officer, agency=theirs[0].agency, role="handling_officer",
+                              started_on=day(2025, 7, 1))  # fmt: skip
+    assert detect(TODAY).clusters == 1
+    return sealed, ours, theirs, officer
+
+
+def _page(client):
+    return client.get("/staff/").content.decode()
+
+
+def test_a_hot_issue_lists_only_the_letters_the_viewer_may_open(mixed_cluster, client_as):
+    from django.test import Client
+
+    sealed, ours, theirs, officer = mixed_cluster
+    page = _page(client_as(Role.HANDLING_OFFICER))
+    assert all(f"/staff/cases/{c.pk}/" in page for c in [sealed, *ours])
+    assert not any(f"/staff/cases/{c.pk}/" in page for c in theirs)
+    other = Client()
+    other.force_login(officer, backend="danvan.accounts.backends.EmailOrPhoneBackend")
+    page = _page(other)
+    assert all(f"/staff/cases/{c.pk}/" in page for c in theirs)
+    assert not any(f"/staff/cases/{c.pk}/" in page for c in [sealed, *ours])
+    page = _page(client_as(Role.SUPERVISOR))  # statistics, not letters
+    assert "Xe chở đất gây bụi" in page
+    assert not any(f"/staff/cases/{c.pk}/" in page for c in [sealed, *ours, *theirs])
+
+
+@pytest.mark.parametrize("role", [Role.HANDLING_OFFICER, Role.SUPERVISOR, Role.AUDITOR])
+def test_a_hot_issue_never_shows_a_sealed_letters_subject(mixed_cluster, client_as, role):
+    sealed = mixed_cluster[0]
+    issue = HotIssue.objects.get(kind="cluster")
+    assert issue.label == "Xe chở đất gây bụi"  # named after the first plain letter
+    page = _page(client_as(role))
+    assert sealed.title not in page
+    assert "chủ thầu" not in page
+
+
+def test_a_cluster_named_after_a_sealed_letter_before_is_named_after_a_plain_one(
+    mixed_cluster, client_as
+):
+    sealed = mixed_cluster[0]
+    HotIssue.objects.filter(kind="cluster").update(label=sealed.title)  # stored before the rule
+    page = _page(client_as(Role.SUPERVISOR))
+    assert "chủ thầu" not in page
+    assert "Xe chở đất gây bụi" in page
+
+
+def test_the_admin_shows_no_letter_of_a_hot_issue(mixed_cluster, client_as):
+    sealed = mixed_cluster[0]
+    issue = HotIssue.objects.get(kind="cluster")
+    page = client_as(Role.ADMINISTRATOR).get(f"/admin/cases/hotissue/{issue.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Xe chở đất gây bụi" in text  # the label, named after a plain letter
+    assert sealed.tracking_code not in text
+    assert "chủ thầu" not in text
