@@ -73,7 +73,7 @@ pytest: setup browsers
 # are left out: they serve the platform from its own SQLite database whatever the test
 # database is, so they would only repeat the SQLite run.
 pytest-postgres: setup
-	$(PY) -m danvan.core.testing_postgres -- $(VENV)/bin/pytest -q -m "not e2e" $(PYTEST_ARGS)
+	$(PY) -m testsupport.postgres_server -- $(VENV)/bin/pytest -q -m "not e2e" $(PYTEST_ARGS)
 
 test: lint pytest pytest-postgres
 

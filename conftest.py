@@ -128,7 +128,7 @@ def live_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (`make pytest-postgres`) skips what needs it: the SQLite run already covers it."""
     from django.db import connection
 
-    from danvan.core.testing import running_platform
+    from testsupport.platform import running_platform
 
     if connection.vendor != "sqlite":
         pytest.skip("serves its own SQLite database: covered by the SQLite run")
@@ -140,7 +140,7 @@ def live_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright; never a downloaded browser."""
-    from danvan.core.testing import chromium
+    from testsupport.platform import chromium
 
     # Playwright's sync API keeps an event loop running in this thread while the browser
     # lives; Django would then refuse database calls of later tests as "async" ones.

@@ -2,10 +2,12 @@
 
     python -m bench cases [--count N] [--fresh] [--samples S]
 
-Seeds `var/bench/cases-<N>.sqlite3` once (a rerun reuses it; `--fresh` reseeds), then times
+Seeds `var/bench/cases-<N>.sqlite3` once (a rerun reuses it; `--fresh` reseeds) with the
+letters, their events, their duplicate fingerprints and their search documents, then times
 requests in-process through Django's test client (server time: middleware, view, queries,
-template), DEBUG off, signed in as the demo handling officer, whose commune holds a third of
-all letters. Prints one `name=value` a line; exits non-zero on an error, not on a missed target.
+template), DEBUG off, signed in as the demo handling officer (password, then the TOTP code
+of an authenticator device the benchmark gives them: `bench.signin`), whose commune holds a
+third of all letters. Prints one `name=value` a line; exits non-zero on an error, not on a missed target.
 """
 
 import argparse
@@ -18,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from bench import BENCH_DIR, django_setup
 from bench.common import demo_load, percentile, remove_db, seeded_version
@@ -74,7 +77,7 @@ def _prepare(path: Path, count: int) -> None:
     print(f"demo_s={time.perf_counter() - started:.1f}", flush=True)
     clock = _seed(count)
     print("seeded=fresh", f"seed_s={clock['total']:.1f}", sep="\n", flush=True)
-    for phase in ("make", "insert", "index"):
+    for phase in ("make", "insert", "index", "fingerprints", "search"):
         print(f"seed_{phase}_s={clock[phase]:.1f}")
     print(f"db_mb={path.stat().st_size / 2**20:.0f}", flush=True)
 
@@ -92,6 +95,8 @@ def _seed(count: int) -> dict[str, float]:
                    "cache_size=-1000000", "temp_store=MEMORY"):  # fmt: skip
         db.execute(f"PRAGMA {pragma}")
     clock = cases_seed.seed_cases(db, w, count)
+    clock.update(_fingerprints_and_index(db))
+    db = connection.connection
     db.execute("CREATE TABLE bench_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     db.execute(
         "INSERT INTO bench_meta VALUES ('cases', ?)", (f"{count}:{cases_seed.SEED_VERSION}",)
@@ -101,12 +106,31 @@ def _seed(count: int) -> dict[str, float]:
     return clock
 
 
+def _fingerprints_and_index(db: Any) -> dict[str, float]:
+    """What every real letter has beside its row: its duplicate fingerprints (so intake's
+    duplicate scan and the case page's related letters meet N letters) and its search
+    document (so the queue's search and intake's indexing work at scale). Both are built the
+    platform's way (`bench.language_seed`); the raw connection is opened again after."""
+    from django.db import connection
+
+    from bench import language_seed
+
+    started = time.perf_counter()
+    language_seed.fingerprints(db)
+    printed = time.perf_counter()
+    connection.close()  # the index is written on a connection with the real settings
+    language_seed.search_index()
+    connection.close()
+    connection.ensure_connection()
+    return {"fingerprints": printed - started, "search": time.perf_counter() - printed}
+
+
 # Measuring -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Ids:
-    topic: int
+    searches: list[str]  # 2 to 3 words of seeded letters, as an officer types them
     communes: list[int]
     topics: list[int]
     visible: list[int]  # cases the officer may open
@@ -128,7 +152,7 @@ def _ids(samples: int) -> Ids:
     communes: Any = SubmitForm().fields["unit"].queryset  # type: ignore[attr-defined]
     codes = Case.objects.filter(pk__in=picks[:samples]).values_list("tracking_code", flat=True)
     return Ids(
-        topic=Topic.objects.get(code="dat-dai").pk,
+        searches=_searches(visible, rng),
         communes=list(communes.values_list("pk", flat=True)),
         topics=list(Topic.objects.filter(is_public=True).values_list("pk", flat=True)),
         visible=list(visible.values_list("pk", flat=True)[:samples]),
@@ -136,16 +160,24 @@ def _ids(samples: int) -> Ids:
     )
 
 
+def _searches(cases: Any, rng: random.Random) -> list[str]:
+    found = []
+    for title in cases.values_list("title", flat=True)[:50]:
+        words = [w for w in str(title).split()[1:] if w.isalpha()]  # past "Khiếu nại"...
+        if len(words) >= 3:
+            start = rng.randrange(len(words) - 2)
+            found.append(" ".join(words[start : start + rng.randint(2, 3)]).lower())
+    return found or ["đất đai"]
+
+
 def _measure(samples: int) -> dict[str, float]:
     from django.test import Client
 
-    from danvan.accounts.models import User
+    from bench.signin import signed_in
+    from danvan.demo.services import demo_password
 
     ids = _ids(samples)
-    officer = Client()
-    officer.force_login(
-        User.objects.get(email=OFFICER), backend="danvan.accounts.backends.EmailOrPhoneBackend"
-    )
+    officer = signed_in(OFFICER, password=demo_password())
     figures: dict[str, float] = {}
     queue_figures(figures, officer, ids, samples)
     _report(figures, "case_page", _times(officer, [f"{QUEUE}{pk}/" for pk in ids.visible], samples))
@@ -154,10 +186,28 @@ def _measure(samples: int) -> dict[str, float]:
     return figures
 
 
+KINDS = ("feedback", "petition", "complaint", "denunciation")
+OPEN_STATUSES = ("received", "classified", "accepted", "in_progress", "extended")
+
+
+def queue_urls(ids: Ids) -> dict[str, list[str]]:
+    """The queue as officers use it, each figure over many URLs (one URL alone would time
+    the database's cache of one query): filters by kind, status, deadline and assignee,
+    every topic, and searches of words taken from seeded letters."""
+    filters = [f"?kind={kind}&overdue=1" for kind in KINDS]
+    filters += [f"?status={status}" for status in OPEN_STATUSES]
+    filters += [f"?due={days}" for days in (3, 7, 30)] + ["?mine=1", "?mine=1&overdue=1"]
+    return {
+        "queue_first": [QUEUE],
+        "queue_filtered": [QUEUE + f for f in filters],
+        "queue_topic": [f"{QUEUE}?topic={topic}" for topic in ids.topics],
+        "queue_search": [f"{QUEUE}?q={quote(words)}" for words in ids.searches],
+    }
+
+
 def queue_figures(figures: dict[str, float], client: Any, ids: Ids, samples: int) -> None:
-    _report(figures, "queue_first", _times(client, [QUEUE], samples))
-    _report(figures, "queue_filtered", _times(client, [f"{QUEUE}?kind=complaint&overdue=1"], samples))  # fmt: skip
-    _report(figures, "queue_topic", _times(client, [f"{QUEUE}?topic={ids.topic}"], samples))
+    for name, urls in queue_urls(ids).items():
+        _report(figures, name, _times(client, urls, samples))
     for name, start in (("queue_deep", QUEUE), ("queue_closed_deep", f"{QUEUE}?status=closed")):
         url, depth = _follow(client, start, DEEP_PAGES)
         figures[f"{name}_page"] = depth
@@ -201,9 +251,7 @@ def submit_figures(figures: dict[str, float], ids: Ids, samples: int) -> None:
     """Letters per second through the web form, then the letters are removed again."""
     from django.test import Client
 
-    from danvan.cases.models import Case
-
-    before = Case.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    before = last_case_id()
     citizen, rng = Client(), random.Random(5)
     _get(citizen, "/gui-don/")
     post = _poster(citizen, ids, rng)
@@ -216,6 +264,12 @@ def submit_figures(figures: dict[str, float], ids: Ids, samples: int) -> None:
     print(f"submit_per_s={figures['submit_per_s']}", flush=True)
     _report(figures, "submit", times)
     _delete_cases_after(before)
+
+
+def last_case_id() -> int:
+    from danvan.cases.models import Case
+
+    return int(Case.objects.order_by("-pk").values_list("pk", flat=True)[0])
 
 
 def _delete_cases_after(pk: int) -> None:

@@ -18,7 +18,7 @@ from django.db.models import Model
 
 from bench import texts
 
-SEED_VERSION = "4"
+SEED_VERSION = "5"  # 5: fingerprints and search documents too
 BATCH = 50_000
 OFFICER_SHARE = 0.30  # of all cases, with the demo handling officer's agency
 PROVINCIAL_SHARE = 0.20

@@ -1,6 +1,6 @@
 """Language at scale: search, duplicate candidates and topic classification on N letters.
 
-    python -m bench language [--count N] [--fresh] [--samples S]
+    python -m bench language [--count N] [--fresh] [--samples S] [--train T]
 
 Seeds `var/bench/language-<N>.sqlite3` once (a rerun reuses it; `--fresh` reseeds): N
 letters of VNTC sentences, their search index (`search.reindex`, timed) and their duplicate
@@ -8,9 +8,10 @@ fingerprints (timed). Then, in-process on a connection with the real settings:
 - search: S queries of 2 to 4 consecutive words of seeded letters, as typed (accented) and
   without diacritics, in the demo handling officer's agencies (a third of all letters), and
   the accented ones again across every agency (an auditor), 200 results as the queue asks;
-- duplicates: S new letters, each a variant of one of the officer's letters (diacritics
-  stripped, tones moved, words dropped, swapped or replaced, cut short), stored with their
-  fingerprint, then `duplicate_candidates` as the officer (the letters are removed after);
+- duplicates: S new letters, each a variant of one of the officer's letters (words dropped,
+  swapped or replaced, cut short, or several of these: edits the scorer's normaliser cannot
+  undo), stored with their fingerprint, then `duplicate_candidates` as the officer (the
+  letters are removed after); how often the original is found, also per edit type;
 - classification: the platform's classifier trained on a sample of VNTC articles, then
   predicting passages of held-out articles in batches, pinned to one CPU.
 Prints one `name=value` a line; exits non-zero on an error, not on a missed target.
@@ -59,9 +60,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--count", type=int, default=DEFAULT_COUNT, help="cases to seed")
     parser.add_argument("--fresh", action="store_true", help="reseed even if a file exists")
     parser.add_argument("--samples", type=int, default=SAMPLES, help="queries/letters per figure")
+    parser.add_argument("--train", type=int, default=TRAIN, help="articles the classifier learns")
     args = parser.parse_args(argv)
-    if args.count < 1 or args.samples < 1:
-        parser.error("--count and --samples must be positive")
+    if args.count < 1 or args.samples < 1 or args.train < 1:
+        parser.error("--count, --samples and --train must be positive")
     path = BENCH_DIR / f"language-{args.count}.sqlite3"
     if _started_elsewhere(path):
         # `python -m bench` ran another benchmark first: Django is bound to its file.
@@ -74,7 +76,7 @@ def main(argv: list[str]) -> int:
     figures: dict[str, float] = {}
     search_figures(figures, args.samples)
     duplicate_figures(figures, args.samples)
-    classify_figures(figures, args.samples)
+    classify_figures(figures, args.samples, args.train)
     _verdict(figures)
     return 0
 
@@ -245,17 +247,21 @@ class Letter:
     original: int
     title: str
     content: str
+    edit: str = ""
 
 
 def letters(samples: int) -> list[Letter]:
-    """Variants of the officer's agency's letters, as the same writer sends them again."""
-    from danvan.language.vntc import variant
+    """Variants of the officer's agency's letters, as the same writer sends them again, by
+    edits the scorer's normaliser cannot undo (`evaluate.pairs`), each edit type in turn."""
+    from evaluate.pairs import EDIT_TYPES, hard_variant
 
     rng = random.Random(9)
     scope = _scope(_officer())
     made = []
-    for case in _sample_cases(samples, seed=9, agency_id__in=scope):
-        made.append(Letter(case.pk, variant(case.title, rng), variant(case.content, rng)))
+    for n, case in enumerate(_sample_cases(samples, seed=9, agency_id__in=scope)):
+        edit = EDIT_TYPES[n % len(EDIT_TYPES)]
+        title, content = hard_variant(case.title, rng, edit), hard_variant(case.content, rng, edit)
+        made.append(Letter(case.pk, title, content, edit))
     return made
 
 
@@ -286,6 +292,9 @@ def duplicate_figures(figures: dict[str, float], samples: int) -> None:
         _figure(figures, "dup_shown_mean", sum(len(ids) for *_, ids in measured) / len(measured))
         hit = sum(letter.original in ids for _, letter, ids in measured) / len(measured)
         _figure(figures, "dup_original_found", hit, digits=3)
+        for edit in sorted({letter.edit for _, letter, _ in measured}):
+            mine = [letter.original in ids for _, letter, ids in measured if letter.edit == edit]
+            _figure(figures, f"dup_original_found_{edit}", sum(mine) / len(mine), digits=3)
     finally:
         _delete_cases_after(before)
 
@@ -325,10 +334,10 @@ def _delete_cases_after(pk: int) -> None:
 # Classification --------------------------------------------------------------------------
 
 
-def classify_figures(figures: dict[str, float], samples: int) -> None:
+def classify_figures(figures: dict[str, float], samples: int, articles: int = TRAIN) -> None:
     from danvan.language import classifier
 
-    train, passages = _corpus()
+    train, passages = _corpus(articles)
     started = time.perf_counter()
     model = classifier.train([text for text, _ in train], [label for _, label in train])
     _figure(figures, "classify_train_s", time.perf_counter() - started, digits=1)
@@ -352,17 +361,17 @@ def classify_figures(figures: dict[str, float], samples: int) -> None:
     _figure(figures, "classify_accuracy", right / len(passages), digits=3)
 
 
-def _corpus() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def _corpus(articles: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """A sample of the training articles (each topic's first 80%), and letter-sized passages
     of the held-out articles, one or two per article, spread over every topic."""
     from bench import texts
-    from danvan.language import vntc
+    from evaluate import vntc
 
     if not texts.VNTC.exists():
         raise BenchError(f"the VNTC corpus is not at {texts.VNTC} (set DANVAN_VNTC)")
     train, test = vntc.split(texts.VNTC)
     rng = random.Random(13)
-    sample = rng.sample(train, min(TRAIN, len(train)))
+    sample = rng.sample(train, min(articles, len(train)))
     rng.shuffle(test)
     passages: list[tuple[str, str]] = []
     for text, label in test:

@@ -31,7 +31,7 @@ Row = tuple[Any, ...]
 
 def sentences() -> list[str]:
     """Every sentence of 40 to 300 characters of the corpus (the built-in few without it)."""
-    from danvan.language import vntc
+    from evaluate import vntc
 
     if not texts.VNTC.exists():
         return list(texts.FALLBACK)

@@ -68,6 +68,10 @@ _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 def main(argv: list[str]) -> int:
     args = _parse(argv)
+    if args.dry:
+        from bench import soak_dry
+
+        return soak_dry.run(args)
     env = {
         "DANVAN_SMS_BACKEND": "bench.soak_sms.FileSmsBackend",
         "DANVAN_SOAK_SMS_LOG": str(args.root / "sms.log"),
@@ -122,6 +126,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="task workers (M)")
     parser.add_argument("--disk-mb", type=int, default=8, help="size of the disk_full tmpfs")
     parser.add_argument("--fresh", action="store_true", help="reseed even if seeded")
+    parser.add_argument("--dry", action="store_true", help="the users' requests in-process, "
+                        "on a SQLite file, without the layout or faults (bench/soak_dry.py)")  # fmt: skip
     parser.add_argument("--root", type=Path, default=REPO / "var" / "soak")
     args = parser.parse_args(argv)
     args.faults = [f for f in args.faults.split(",") if f]
@@ -273,6 +279,9 @@ class _Load:
 
     # -- bookkeeping -------------------------------------------------------------------------
 
+    def connect(self) -> Connection:
+        return Connection(HOST, PORT)
+
     def record(self, kind: str, started: float, status: int, ok: bool) -> None:
         elapsed = (time.perf_counter() - started) * 1000
         self.records[self.phase].append((kind, elapsed, status, ok))
@@ -377,7 +386,7 @@ class _Load:
 
     async def citizen(self, n: int) -> None:
         rng = random.Random(100 + n)
-        conn = Connection(HOST, PORT)
+        conn = self.connect()
         auth = {"Authorization": f"Bearer {self.world.submit_key}"}
         while self.running:
             await self.limiter.wait()
@@ -413,7 +422,7 @@ class _Load:
 
     async def officer(self, n: int) -> None:
         rng = random.Random(500 + n)
-        conn = Connection(HOST, PORT)
+        conn = self.connect()
         auth = {"Authorization": f"Bearer {self.world.officer_key}"}
         json_auth = {**auth, "Content-Type": "application/json"}
         while self.running:
@@ -439,7 +448,7 @@ class _Load:
 
     async def form_citizen(self) -> None:
         rng = random.Random(9)
-        conn = Connection(HOST, PORT)
+        conn = self.connect()
         while self.running:
             await asyncio.sleep(self.form_every)
             if self.form_paused:

@@ -1,7 +1,7 @@
 """Test settings: the real settings with fast, isolated overrides.
 
 The database is SQLite in memory, or the PostgreSQL server named by DANVAN_TEST_DATABASE_URL
-(`make pytest-postgres` starts a throwaway one: `danvan.core.testing_postgres`).
+(`make pytest-postgres` starts a throwaway one: `testsupport.postgres_server`).
 """
 
 import os

@@ -237,7 +237,7 @@ class Layout:
             child.start()
 
     def _start_redis(self) -> None:
-        from danvan.core.testing_redis import redis_binary
+        from deploy.binaries import redis_binary
 
         password = self.read_secret("redis_password")
         conf = self.root / "redis" / "redis.conf"

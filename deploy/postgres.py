@@ -1,8 +1,8 @@
 """Persistent PostgreSQL clusters for the one-machine production layout: a primary on
 127.0.0.1 and a streaming replica made with `pg_basebackup -R`.
 
-Debian's binaries, found (and installed when missing) by `danvan.core.testing_postgres`;
-unlike its throwaway test server, these clusters keep their data under `var/prod/pg/`,
+Debian's binaries, found (and installed when missing) by `deploy.binaries`; unlike the
+tests' throwaway server (`testsupport.postgres_server`), these clusters keep their data under `var/prod/pg/`,
 listen on TCP (loopback only), ask for passwords (scram-sha-256) and keep PostgreSQL's
 durability (fsync, synchronous commit). Each server runs in the foreground as a child
 process of the layout, so the layout sees it die. PostgreSQL refuses to run as root: under
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from danvan.core.testing_postgres import PostgresUnavailable, postgres_bin_dir
+from deploy.binaries import PostgresUnavailable, postgres_bin_dir
 
 SUPERUSER = "postgres"
 APP_ROLE = "danvan"

@@ -3,7 +3,7 @@ and signs up; both reach the page that asks for the code sent by SMS."""
 
 import pytest
 
-from danvan.core.testing import serious_accessibility_violations
+from testsupport.platform import serious_accessibility_violations
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}

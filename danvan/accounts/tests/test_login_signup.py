@@ -9,7 +9,7 @@ from danvan.accounts.models import PendingSignup, User
 from danvan.accounts.roles import Role
 from danvan.accounts.tests.support import last_mail_code, last_sms_code
 from danvan.core.sms import MemoryBackend
-from danvan.core.testing import totp_code
+from testsupport.platform import totp_code
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"

@@ -8,7 +8,7 @@ from django.utils import translation
 from PIL import Image
 
 from danvan.cases.actions import ACTIONS
-from danvan.core.testing import serious_accessibility_violations, sign_in
+from testsupport.platform import serious_accessibility_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from danvan.cases.tests.test_e2e_case_journey import DESK, PHONE, sign_in
-from danvan.core.testing import serious_accessibility_violations
+from testsupport.platform import serious_accessibility_violations
 
 pytestmark = pytest.mark.e2e
 

@@ -5,6 +5,7 @@ import pytest
 from danvan.cases import services as s
 from danvan.cases.models import SuggestionModel, SuggestionSettings, Topic
 from danvan.cases.triage.suggest import suggest, train_version
+from danvan.language import classifier
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,31 @@ def test_a_model_learns_from_confirmed_classifications_and_keeps_its_figures(sub
 
 def test_no_model_before_enough_confirmations(submit, handler):
     assert train_version("topic") is None
+
+
+ROAD = "Đường liên thôn xuống cấp, ổ gà sâu, xe máy ngã nhiều lần, đề nghị sửa chữa mặt đường."
+
+
+def test_the_model_in_use_is_compared_on_the_same_newest_letters(submit, handler):
+    """The model in use knows the road letters the newest confirmations bring; the new one,
+    trained on the older 80 % only, does not. Against the figure stored with the old model
+    (0.1, from its own older letters) the new one would win; on the same newest letters it
+    loses and the old one stays in use."""
+    SuggestionSettings.objects.update_or_create(pk=1, defaults={"min_examples": 20})
+    plan = [("boi-thuong", LAND), ("rac-thai", WASTE)] * 12
+    plan += [("ha-tang", ROAD), ("rac-thai", WASTE)] * 3  # the newest 20 %
+    texts, labels = [], []
+    for n, (code, text) in enumerate(plan):
+        case = submit(topic=None, content=f"{text} Lần {n}.")
+        s.case_classify(case=case, by=handler, kind=case.kind, topic=Topic.objects.get(code=code))
+        texts.append(f"{case.title}\n{case.content}")
+        labels.append(code)
+    knows_roads = classifier.train(texts, labels)
+    old = SuggestionModel.objects.create(
+        target="topic", examples=30, tested_on=6, accuracy=0.1, macro_f1=0.1,
+        model=knows_roads.to_bytes(), is_active=True,
+    )  # fmt: skip
+    new = train_version("topic")
+    assert 0.1 < new.macro_f1 < 0.9
+    assert not new.is_active
+    assert SuggestionModel.objects.get(is_active=True, target="topic") == old

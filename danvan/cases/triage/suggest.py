@@ -2,8 +2,8 @@
 
 Cold start: the keyword rules an administrator edits. Once officers have confirmed enough
 classifications, a model (danvan.language.classifier) learns from them; each trained
-version is kept with its evaluation, and only a version at least as good as the one in use
-replaces it. A suggestion routes a letter by itself only when the administrator allowed it
+version is kept with its evaluation, and only a version at least as good as the one in use,
+both scored on the same newest letters, replaces it. A suggestion routes a letter by itself only when the administrator allowed it
 and its confidence reaches the threshold they set.
 """
 
@@ -112,7 +112,8 @@ def training_data(target: str) -> tuple[list[str], list[str]]:
 
 
 def train_version(target: str) -> SuggestionModel | None:
-    """Train on the older 80 %, test on the newer 20 %; keep it, use it if not worse."""
+    """Train on the older 80 %, test on the newer 20 %; keep it, and use it if it is not
+    worse than the model in use on that same newer 20 %."""
     texts, labels = training_data(target)
     if len(texts) < SuggestionSettings.current().min_examples or len(set(labels)) < 2:
         return None
@@ -125,7 +126,8 @@ def train_version(target: str) -> SuggestionModel | None:
             .filter(target=target, is_active=True)
             .first()
         )
-        better = current is None or report.macro_f1 >= current.macro_f1 - 0.005
+        rival = None if current is None else _in_use_f1(current, texts[cut:], labels[cut:])
+        better = rival is None or report.macro_f1 >= rival - 0.005
         if better and current is not None:
             SuggestionModel.objects.filter(pk=current.pk).update(is_active=False)
         return SuggestionModel.objects.create(
@@ -133,6 +135,16 @@ def train_version(target: str) -> SuggestionModel | None:
             macro_f1=report.macro_f1, model=model.to_bytes(), is_active=better,
             per_label={label: round(score.f1, 4) for label, score in report.per_label.items()},
         )  # fmt: skip
+
+
+def _in_use_f1(current: SuggestionModel, texts: list[str], labels: list[str]) -> float:
+    """The model in use, scored on the same newest slice as its challenger: the figure it
+    was stored with came from an older slice, and newer letters may be harder or easier."""
+    try:
+        model = classifier.Model.from_bytes(bytes(current.model))
+    except classifier.IncompatibleModel:
+        return 0.0  # it cannot serve any more: a model trained here replaces it
+    return classifier.evaluate(model, texts, labels).macro_f1
 
 
 @task

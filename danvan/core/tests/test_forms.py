@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils import translation
 
 from danvan.core.forms import TEXT_MAX, ModelMultipleIdField, NormalisedText, TextForm
-from danvan.core.testing import served_form_classes
+from testsupport.platform import served_form_classes
 
 MEGABYTE = "a" * 1_048_576
 

@@ -21,8 +21,9 @@ from django.utils.module_loading import import_string
 from redis import Redis
 from rq.registry import FinishedJobRegistry
 
-from danvan.core.testing_redis import RedisUnavailable, redis_server
 from danvan.core.tests import redis_jobs
+from deploy.binaries import RedisUnavailable
+from testsupport.redis_server import redis_server
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 BACKEND = "danvan.core.tasks_redis.RedisBackend"

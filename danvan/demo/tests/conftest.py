@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import connection
 
 from danvan.accounts.roles import Role
-from danvan.core.testing import totp_code
+from testsupport.platform import totp_code
 
 from .hostile_edges import World, world_make
 from .hostile_support import StoredText

@@ -24,7 +24,7 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 from danvan.accounts.roles import Role
-from danvan.core.testing import served_form_classes, view_modules
+from testsupport.platform import served_form_classes, view_modules
 
 from .hostile_edges import NO_TEXT, WEB_EDGES, Edge, World
 from .hostile_support import (

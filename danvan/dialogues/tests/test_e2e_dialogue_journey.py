@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from danvan.core.testing import serious_accessibility_violations, sign_in
+from testsupport.platform import serious_accessibility_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}

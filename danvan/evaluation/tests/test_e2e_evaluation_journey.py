@@ -8,8 +8,8 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from danvan.core.testing import serious_accessibility_violations, sign_in
 from danvan.core.tests.pdfs import written
+from testsupport.platform import serious_accessibility_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}

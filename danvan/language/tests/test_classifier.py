@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from danvan.language import vntc
 from danvan.language.classifier import (
     IncompatibleModel,
     KeywordRules,
@@ -14,6 +13,7 @@ from danvan.language.classifier import (
     train,
 )
 from danvan.language.text import fold
+from evaluate import vntc
 
 SAMPLE = Path(__file__).parent / "fixtures" / "vntc_sample.jsonl"
 

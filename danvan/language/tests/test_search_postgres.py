@@ -13,9 +13,9 @@ from collections.abc import Iterator
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from danvan.core.testing_postgres import postgres_server
 from danvan.language import search_postgres, search_sqlite
 from danvan.language.search import optimize, remove_document, search
+from testsupport.postgres_server import postgres_server
 
 from . import test_search as contract
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from danvan.language import vntc
 from danvan.language.similarity import (
     BANDS,
     NUM_PERM,
@@ -18,6 +17,7 @@ from danvan.language.similarity import (
     signature,
 )
 from danvan.language.text import fold
+from evaluate import vntc
 
 LETTER = (
     "Gia đình tôi ở thôn Đông, xã Hòa Bình. Năm 2023 nhà nước thu hồi 360 m² đất nông "

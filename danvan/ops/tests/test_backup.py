@@ -2,8 +2,6 @@
 real PostgreSQL server), backed up, wiped, restored, and every letter and file found again."""
 
 import hashlib
-import importlib
-import importlib.util
 import io
 import os
 import shutil
@@ -24,14 +22,7 @@ from danvan.cases.models import Attachment, Case
 from danvan.ops.backup import MANIFEST
 from danvan.ops.tests.s3_support import BUCKET, objects
 from danvan.places.models import Agency, Unit
-
-# The helper moves from language to core: whichever exists.
-_HELPER = "danvan.core.testing_postgres"
-if importlib.util.find_spec(_HELPER) is None:
-    _HELPER = "danvan.language.testing_postgres"
-postgres_server = importlib.import_module(_HELPER).postgres_server
-MANAGE = importlib.import_module(_HELPER).MANAGE
-MIGRATE_ENV = importlib.import_module(_HELPER).MIGRATE_ENV
+from testsupport.postgres_server import MANAGE, MIGRATE_ENV, postgres_server
 
 FILES = [
     ("don-thu.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 4),

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 
 from conftest import DEMO_PASSWORD
-from danvan.core.testing import serious_accessibility_violations, totp_code
+from testsupport.platform import serious_accessibility_violations, totp_code
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}

@@ -24,14 +24,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from .text import fold
+from danvan.language.text import fold
 
 Example = tuple[str, str]  # (text, label)
 Pair = tuple[str, str, int]  # (a, b, 1 if the same matter else 0)
 SplitMode = Literal["topic", "file", "interleaved"]
 SPLIT_MODES: tuple[SplitMode, ...] = ("topic", "file", "interleaved")
 
-_REPO = Path(__file__).resolve().parents[2]
+_REPO = Path(__file__).resolve().parents[1]
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[.!?])(?=[A-ZĐÀ-Ỹ])")
 _TONE = "[\u0300\u0301\u0309\u0303\u0323]"
 _TONE_ON_FIRST = re.compile(rf"(?i)(o)({_TONE})([ae])(?!\w)|(u)({_TONE})(y)(?!\w)")

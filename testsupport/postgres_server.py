@@ -7,19 +7,18 @@
 The cluster lives in a temporary directory and listens only on a Unix socket in that
 directory (no TCP port, so nothing can collide with or reach another server), with
 durability switched off because the data is thrown away. If Debian's binaries are missing
-they are installed with apt-get (through sudo when not root). PostgreSQL refuses to run as
+they are installed with apt-get (`deploy.binaries`). PostgreSQL refuses to run as
 root, so under root the cluster belongs to `nobody`.
 
 As a command, it runs another command against a fresh server (how `make pytest-postgres`
 runs the suite on PostgreSQL), exiting with that command's code:
 
-    python -m danvan.core.testing_postgres -- pytest -q -m "not e2e"
+    python -m testsupport.postgres_server -- pytest -q -m "not e2e"
 
 The command sees the server's URL in DANVAN_TEST_DATABASE_URL (`config.settings_test` then
 uses it instead of SQLite in memory); pytest-django creates `test_danvan` on it.
 """
 
-import glob
 import os
 import pwd
 import shutil
@@ -33,22 +32,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from deploy.binaries import PostgresUnavailable, postgres_bin_dir
+
 PORT = 5432  # only names the socket file inside our own directory
 START_TIMEOUT = 30
 FAST_UNSAFE = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 URL_VARIABLE = "DANVAN_TEST_DATABASE_URL"
 INITDB = ["-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"]
 START = ["-w", "-t", str(START_TIMEOUT)]
-MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
+MANAGE = Path(__file__).resolve().parents[1] / "manage.py"
 MIGRATE_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
     "DJANGO_SECRET_KEY": "postgres-test-only-secret-key",
     "DANVAN_IDENTITY_KEYS": "cG9zdGdyZXMtdGVzdC1vbmx5LWlkZW50aXR5LWtleS0=",
 }
-
-
-class PostgresUnavailable(RuntimeError):
-    """The server could not be installed, started or migrated (the message says why)."""
 
 
 @dataclass(frozen=True)
@@ -125,38 +122,6 @@ def postgres_server() -> Iterator[PostgresServer]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def postgres_bin_dir() -> Path:
-    """The newest installed server's bin directory, installing Debian's package if needed."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_major_version)
-    if not found:
-        _install_postgres()
-        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_major_version)
-    if not found:
-        raise PostgresUnavailable("apt-get installed no /usr/lib/postgresql/*/bin/initdb")
-    return Path(found[-1]).parent
-
-
-def _major_version(initdb: str) -> int:
-    return int(Path(initdb).parents[1].name)
-
-
-def _install_postgres() -> None:
-    """apt-get install, after refreshing the package lists if the first try fails."""
-    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    apt = [*sudo, "apt-get", "-qq"]
-    install = [*apt, "install", "-y", "--no-install-recommends", "postgresql"]
-    try:
-        if _quietly(install) != 0 and (_quietly([*apt, "update"]) != 0 or _quietly(install) != 0):
-            raise PostgresUnavailable("apt-get could not install postgresql")
-    except (OSError, subprocess.SubprocessError) as error:
-        raise PostgresUnavailable(f"could not install PostgreSQL: {error}") from error
-
-
-def _quietly(command: list[str]) -> int:
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    return subprocess.run(command, capture_output=True, env=env, timeout=300).returncode  # noqa: S603
-
-
 def _unprivileged_owner() -> pwd.struct_passwd | None:
     """Who runs the server: us, unless we are root (PostgreSQL refuses root)."""
     return pwd.getpwnam("nobody") if os.geteuid() == 0 else None
@@ -179,7 +144,7 @@ def main(argv: list[str]) -> int:
     """Start a server, run `argv` (after an optional `--`) with its URL, return its code."""
     command = argv[1:] if argv[:1] == ["--"] else argv
     if not command:
-        sys.stderr.write("usage: python -m danvan.core.testing_postgres -- COMMAND...\n")
+        sys.stderr.write("usage: python -m testsupport.postgres_server -- COMMAND...\n")
         return 2
     try:
         with postgres_server() as server:

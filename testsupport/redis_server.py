@@ -4,10 +4,9 @@
         ...
 
 No TCP port (nothing can collide with or reach another server), no persistence. If the
-binary is missing it is installed with apt-get (through sudo when not root).
+binary is missing it is installed with apt-get (`deploy.binaries`).
 """
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -16,12 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-REDIS_SERVER = "/usr/bin/redis-server"
+from deploy.binaries import RedisUnavailable, redis_binary
+
 START_TIMEOUT = 15
-
-
-class RedisUnavailable(RuntimeError):
-    """The server could not be installed or started (the message says why)."""
 
 
 @contextmanager
@@ -45,33 +41,6 @@ def redis_server() -> Iterator[str]:
             server.kill()
         log.close()
         shutil.rmtree(root, ignore_errors=True)
-
-
-def redis_binary() -> str:
-    found = shutil.which("redis-server") or (REDIS_SERVER if os.path.exists(REDIS_SERVER) else "")
-    if not found:
-        _install()
-        found = shutil.which("redis-server") or ""
-    if not found:
-        raise RedisUnavailable("apt-get installed no redis-server")
-    return found
-
-
-def _install() -> None:
-    """apt-get install, after refreshing the package lists if the first try fails."""
-    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    apt = [*sudo, "apt-get", "-qq"]
-    install = [*apt, "install", "-y", "--no-install-recommends", "redis-server"]
-    try:
-        if _quietly(install) != 0 and (_quietly([*apt, "update"]) != 0 or _quietly(install) != 0):
-            raise RedisUnavailable("apt-get could not install redis-server")
-    except (OSError, subprocess.SubprocessError) as error:
-        raise RedisUnavailable(f"could not install redis-server: {error}") from error
-
-
-def _quietly(command: list[str]) -> int:
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    return subprocess.run(command, capture_output=True, env=env, timeout=300).returncode  # noqa: S603
 
 
 def _wait_for(sock: Path, server: subprocess.Popen[bytes], log: Path) -> None:
