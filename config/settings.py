@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "danvan.reception",
     "danvan.dialogues",
     "danvan.evaluation",
+    "danvan.insights",
     "danvan.portal",
     "danvan.privacy",
     "danvan.api",

@@ -12,7 +12,6 @@ from danvan.core.forms import TextModelForm
 
 from .models import (
     HandlingDelegation,
-    HotIssue,
     IdentityLook,
     KeywordRule,
     Notification,
@@ -114,13 +113,3 @@ class NotificationAdmin(ReadOnlyAdmin[Notification]):
     list_filter = ["state", "purpose"]
     date_hierarchy = "created_at"
     list_select_related = ["case", "to_user"]
-
-
-@admin.register(HotIssue)
-class HotIssueAdmin(ReadOnlyAdmin[HotIssue]):
-    """Counts and labels only: the letters (each shown with its subject, a sealed one's too)
-    are for the officers who may open them, on their staff home (`hotspots.py`)."""
-
-    list_display = ["detected_on", "kind", "label", "unit", "count", "baseline"]
-    list_filter = ["kind"]
-    exclude = ["cases"]

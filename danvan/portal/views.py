@@ -10,10 +10,10 @@ from django.views.decorators.http import require_GET
 from danvan.accounts.access import agency_ids_of, can_open_staff_home, memberships_of, roles_of
 from danvan.accounts.roles import Role
 from danvan.cases.access import ACTING_ROLES
-from danvan.cases.hotspots import current_hot_issues
 from danvan.dialogues.access import can_organise_any
 from danvan.dialogues.queries import staff_home_dialogues, staff_home_overdue
 from danvan.evaluation.access import can_open_evaluation
+from danvan.insights.hotspots import current_hot_issues
 from danvan.places.queries import successors_in_force, unit_search
 from danvan.reception.queries import sessions_on
 

@@ -2,7 +2,6 @@
 
 from .duplicates import CaseFingerprint, CaseLink
 from .held import HeldFile
-from .hot import HotIssue
 from .identity import DenouncerIdentity, HandlingDelegation, IdentityLook
 from .letter import Attachment, Case, CaseEvent, Channel
 from .notices import Notification
@@ -18,7 +17,6 @@ __all__ = [
     "DenouncerIdentity",
     "HandlingDelegation",
     "HeldFile",
-    "HotIssue",
     "IdentityLook",
     "KeywordRule",
     "Notification",

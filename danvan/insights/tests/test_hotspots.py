@@ -7,8 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
 from danvan.accounts.roles import Role
-from danvan.cases.hotspots import current_hot_issues, detect
-from danvan.cases.models import Case, HotIssue, Topic
+from danvan.cases.models import Case, Topic
+from danvan.insights.hotspots import current_hot_issues, detect
+from danvan.insights.models import HotIssue
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)

@@ -19,10 +19,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from danvan.accounts.access import AnyUser
+from danvan.cases.access import visible_cases
+from danvan.cases.identity import without_sealed
+from danvan.cases.models import Case, CaseFingerprint, Topic
 
-from .access import visible_cases
-from .identity import without_sealed
-from .models import Case, CaseFingerprint, HotIssue, Topic
+from .models import HotIssue
 
 WINDOW_DAYS = 7
 HISTORY_WEEKS = 8
