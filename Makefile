@@ -55,6 +55,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 	$(VENV)/bin/lint-imports
+	$(PY) -m tools.house_rules  # no private name of another module, no module over 500 lines
 	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py makemigrations --check --dry-run -v 1
 
 # Debian's Chromium for the browser tests, installed when missing.

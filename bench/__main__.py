@@ -6,7 +6,7 @@ layout, runs only when named: it takes over ten minutes."""
 import importlib
 import sys
 
-BENCHMARKS = ["cases", "language", "evaluation"]
+BENCHMARKS = ["cases", "language", "evaluation", "insights"]
 ON_REQUEST = ["soak"]  # not part of `make bench`
 
 

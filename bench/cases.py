@@ -52,13 +52,13 @@ def main(argv: list[str]) -> int:
         remove_db(path)
     django_setup(path)
     print(f"cases={args.count}", flush=True)
-    _prepare(path, args.count)
+    prepare(path, args.count)
     figures = _measure(args.samples)
     _verdict(figures)
     return 0
 
 
-def _prepare(path: Path, count: int) -> None:
+def prepare(path: Path, count: int) -> None:
     """Reuse the file when it holds this many cases of this seeding version; else seed it."""
     from django.core.management import call_command
     from django.db import connection
@@ -263,7 +263,7 @@ def submit_figures(figures: dict[str, float], ids: Ids, samples: int) -> None:
     figures["submit_per_s"] = round(len(times) / (sum(times) / 1000), 1)
     print(f"submit_per_s={figures['submit_per_s']}", flush=True)
     _report(figures, "submit", times)
-    _delete_cases_after(before)
+    delete_cases_after(before)
 
 
 def last_case_id() -> int:
@@ -272,7 +272,7 @@ def last_case_id() -> int:
     return int(Case.objects.order_by("-pk").values_list("pk", flat=True)[0])
 
 
-def _delete_cases_after(pk: int) -> None:
+def delete_cases_after(pk: int) -> None:
     """Remove the benchmark's own submissions and whatever points at them, so that a rerun
     finds the file as seeded."""
     from django.db import connection

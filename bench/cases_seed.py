@@ -286,8 +286,8 @@ def seed_cases(db: sqlite3.Connection, w: World, count: int) -> dict[str, float]
     maker = CaseMaker(w, texts.sentences())
     first = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM cases_case").fetchone()[0])
     indexes = _drop_indexes(db)
-    case_columns, case_extra = _with_defaults(Case, CASE_COLUMNS)
-    event_columns, event_extra = _with_defaults(CaseEvent, EVENT_COLUMNS)
+    case_columns, case_extra = with_defaults(Case, CASE_COLUMNS)
+    event_columns, event_extra = with_defaults(CaseEvent, EVENT_COLUMNS)
     case_sql = _insert("cases_case", case_columns)
     event_sql = _insert("cases_caseevent", event_columns)
     db.execute("BEGIN")
@@ -309,7 +309,7 @@ def seed_cases(db: sqlite3.Connection, w: World, count: int) -> dict[str, float]
     return clock
 
 
-def _with_defaults(model: type[Model], columns: tuple[str, ...]) -> tuple[tuple[str, ...], Row]:
+def with_defaults(model: type[Model], columns: tuple[str, ...]) -> tuple[tuple[str, ...], Row]:
     """The columns, plus the model's other columns with their defaults (fields added later)."""
     from django.db import connection
 

@@ -48,7 +48,7 @@ def main(argv: list[str]) -> int:
     print(f"cases={args.count}", flush=True)
     from bench import cases
 
-    cases._prepare(path, args.count)
+    cases.prepare(path, args.count)
     figures = _measure(args.repeat)
     for name, value in figures.items():
         print(f"{name}={value:.2f}", flush=True)

@@ -72,7 +72,7 @@ def main(argv: list[str]) -> int:
         remove_db(path)
     django_setup(path)
     print(f"cases={args.count}", flush=True)
-    _prepare(path, args.count)
+    prepare(path, args.count)
     figures: dict[str, float] = {}
     search_figures(figures, args.samples)
     duplicate_figures(figures, args.samples)
@@ -92,7 +92,7 @@ def _started_elsewhere(path: Path) -> bool:
 # Seeding ---------------------------------------------------------------------------------
 
 
-def _prepare(path: Path, count: int) -> None:
+def prepare(path: Path, count: int) -> None:
     """Reuse the file when it holds this many cases of this seeding version; else seed it."""
     from django.core.management import call_command
     from django.db import connection
@@ -296,7 +296,7 @@ def duplicate_figures(figures: dict[str, float], samples: int) -> None:
             mine = [letter.original in ids for _, letter, ids in measured if letter.edit == edit]
             _figure(figures, f"dup_original_found_{edit}", sum(mine) / len(mine), digits=3)
     finally:
-        _delete_cases_after(before)
+        delete_cases_after(before)
 
 
 def _new_case(letter: Letter) -> Any:
@@ -321,7 +321,7 @@ def _scanned(case: Any, user: Any) -> int:
     return scanned_cases(case=case, user=user).count()
 
 
-def _delete_cases_after(pk: int) -> None:
+def delete_cases_after(pk: int) -> None:
     """Remove the benchmark's own letters and their fingerprints: a rerun finds the file
     as seeded."""
     from django.db import connection

@@ -88,11 +88,11 @@ def main(argv: list[str]) -> int:
     supervisor = _Supervisor(layout)
     disk = _Disk(layout.root / "media" / "cases", args.disk_mb)
     try:
-        layout.start(before_web=lambda lay: _prepare(lay, args))
-        world = _world()
+        layout.start(before_web=lambda lay: prepare(lay, args))
+        world = soak_world()
         supervisor.start()
         (args.root / "sms.log").unlink(missing_ok=True)
-        load = _Load(args, world, layout, disk)
+        load = Load(args, world, layout, disk)
         started = time.time()
         asyncio.run(load.run())
         supervisor.check()
@@ -146,7 +146,7 @@ def _report(line: str) -> None:
 # Preparing: the seed, the keys, the ids the load needs ---------------------------------------
 
 
-def _prepare(layout: Layout, args: argparse.Namespace) -> None:
+def prepare(layout: Layout, args: argparse.Namespace) -> None:
     from bench import soak_seed
     from deploy import postgres
     from deploy.layout import django_setup
@@ -194,7 +194,7 @@ class World:
     media_root: Path = field(default_factory=Path)
 
 
-def _world() -> World:
+def soak_world() -> World:
     from django.conf import settings
 
     from danvan.api.keys import key_issue
@@ -251,7 +251,7 @@ class _Limiter:
             await asyncio.sleep(slot - now)
 
 
-class _Load:
+class Load:
     def __init__(
         self, args: argparse.Namespace, world: World, layout: Layout, disk: "_Disk"
     ) -> None:
@@ -656,7 +656,7 @@ def _wait_queue_empty() -> None:
     _report(f"the task queue did not drain within {DRAIN_TIMEOUT:.0f}s")
 
 
-def _figures(load: _Load, args: argparse.Namespace, started: float) -> None:
+def _figures(load: Load, args: argparse.Namespace, started: float) -> None:
     lost = _lost(load.acks)
     load_records = load.records["load"]
     submits = [a for a in load.acks if a.phase == "load"]
@@ -697,7 +697,7 @@ def _phase_figures(name: str, records: list[tuple[str, float, int, bool]], secon
     print(f"# {name} requests by kind: {dict(by_kind)}")
 
 
-def _cpu_figures(load: _Load, submits: int, requests: int) -> None:
+def _cpu_figures(load: Load, submits: int, requests: int) -> None:
     total = sum(load.cpu.values())
     print("# CPU seconds during the load phase: "
           + ", ".join(f"{k}={v:.0f}" for k, v in sorted(load.cpu.items(), key=lambda kv: -kv[1])))  # fmt: skip

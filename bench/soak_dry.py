@@ -4,8 +4,8 @@ The full soak needs the production layout (nginx, gunicorn, PostgreSQL and its r
 Redis, a tmpfs for `disk_full`): minutes to start and tools a test machine may not have. The
 dry phase runs everything of it that does not: the seeded letters (the cases benchmark's
 file: the same `CaseMaker` rows the soak copies into PostgreSQL, checked against the
-columns its COPY writes), the API keys and ids of `_world`, and the soak's own virtual users
-(`_Load.citizen`, `officer`, `form_citizen`: the same requests, bodies and headers) for
+columns its COPY writes), the API keys and ids of `world`, and the soak's own virtual users
+(`Load.citizen`, `officer`, `form_citizen`: the same requests, bodies and headers) for
 `--minutes` (a few seconds by default), answered in-process by Django's test client instead
 of over a socket. Then every acknowledged letter is looked up in the database, and the
 letters of the run are removed again. It proves the
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from bench import cases
 
     print(f"cases={args.cases}", "dry=1", sep="\n", flush=True)
-    cases._prepare(path, args.cases)
+    cases.prepare(path, args.cases)
     problems = _seed_rows_fit()
     before = cases.last_case_id()
     load = _load(args)
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         asyncio.run(_users(load, seconds))
         problems += _report(load)
     finally:
-        cases._delete_cases_after(before)  # the file stays as seeded for the other benchmarks
+        cases.delete_cases_after(before)  # the file stays as seeded for the other benchmarks
     for problem in problems:
         print(f"dry_problem={problem}", flush=True)
     print(f"dry={'failed' if problems else 'ok'}", flush=True)
@@ -105,7 +105,7 @@ def _seed_rows_fit() -> list[str]:
     problems = []
     for model, columns, rows in ((Case, cases_seed.CASE_COLUMNS, made),
                                  (CaseEvent, cases_seed.EVENT_COLUMNS, events)):  # fmt: skip
-        names, extra = soak_seed._with_defaults(model, columns)
+        names, extra = soak_seed.with_defaults(model, columns)
         if any(len(row) + len(extra) != len(names) for row in rows):
             problems.append(f"{model.__name__} rows do not fit the COPY columns")
     return problems
@@ -114,11 +114,11 @@ def _seed_rows_fit() -> list[str]:
 def _load(args: argparse.Namespace) -> Any:
     from bench import soak
 
-    class DryLoad(soak._Load):
+    class DryLoad(soak.Load):
         def connect(self) -> Connection:
             return ClientConnection()
 
-    load = DryLoad(args, soak._world(), layout=None, disk=None)  # type: ignore[arg-type]
+    load = DryLoad(args, soak.soak_world(), layout=None, disk=None)  # type: ignore[arg-type]
     load.form_every = 0.2
     load.phase = "dry"
     return load

@@ -38,8 +38,8 @@ def seed(url: str, count: int) -> dict[str, float]:
     clock = {"make": 0.0, "copy": 0.0, "index": 0.0}
     started = time.perf_counter()
     maker = cases_seed.CaseMaker(cases_seed.world(OFFICER), texts.sentences())
-    case_columns, case_extra = _with_defaults(Case, cases_seed.CASE_COLUMNS)
-    event_columns, event_extra = _with_defaults(CaseEvent, cases_seed.EVENT_COLUMNS)
+    case_columns, case_extra = with_defaults(Case, cases_seed.CASE_COLUMNS)
+    event_columns, event_extra = with_defaults(CaseEvent, cases_seed.EVENT_COLUMNS)
     with psycopg.connect(url) as db:
         db.execute("SET session_replication_role = replica")  # no FK triggers during COPY
         db.execute("SET TIME ZONE 'UTC'")  # the seeder's timestamps are UTC
@@ -78,7 +78,7 @@ def seed(url: str, count: int) -> dict[str, float]:
     return clock
 
 
-def _with_defaults(model: Any, columns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+def with_defaults(model: Any, columns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
     """The seeder's columns plus the model's others with their defaults; not an id the
     database numbers itself (the events')."""
     from django.db import connection

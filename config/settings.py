@@ -27,8 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "django_tasks_db",
-    "axes",
+    "danvan.ops.apps.BackgroundTasksConfig",  # django_tasks_db, named in Vietnamese
+    "danvan.accounts.apps.SignInAttemptsConfig",  # axes, named in Vietnamese
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # officials' recovery codes (stored as digests)
@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "danvan.reception",
     "danvan.dialogues",
     "danvan.evaluation",
+    "danvan.insights",
     "danvan.portal",
     "danvan.privacy",
     "danvan.api",
@@ -260,6 +261,10 @@ DANVAN_SMS_BACKEND = env_str("DANVAN_SMS_BACKEND", "danvan.core.sms.LogBackend")
 # Notifications a delivery task sends at once (threads): the gateways' latency, not the CPU,
 # bounds the rate, which is about this many divided by one send's seconds.
 DANVAN_NOTIFY_CONCURRENCY = env_int("DANVAN_NOTIFY_CONCURRENCY", 16)
+# Kinds of letter an officer may answer in one step (classified, accepted, answered at
+# once): feedback needs no acceptance decision, unlike a complaint (Luật Khiếu nại Art. 27)
+# or a denunciation (Luật Tố cáo Art. 29). A province that wants petitions too adds them.
+DANVAN_ONE_STEP_ANSWER_KINDS = env_list("DANVAN_ONE_STEP_ANSWER_KINDS", ["feedback"])
 # Reminders to officers this many days before a deadline (0: on the day), once each.
 DANVAN_REMINDER_DAYS = [int(d) for d in env_list("DANVAN_REMINDER_DAYS", ["3", "1", "0"])]
 

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("danvan.reception.urls")),
     path("", include("danvan.dialogues.urls")),
     path("", include("danvan.evaluation.urls")),
+    path("", include("danvan.insights.urls")),
     path("", include("danvan.portal.urls")),
 ]
 

@@ -48,3 +48,11 @@ def can_open_staff_home(user: AnyUser) -> bool:
 
 def can_administer(user: AnyUser) -> bool:
     return Role.ADMINISTRATOR in roles_of(user)
+
+
+INSIGHTS_ROLES = frozenset({Role.SUPERVISOR, Role.AUDITOR, Role.HEAD})
+
+
+def can_open_insights(user: AnyUser) -> bool:
+    """The province overview: supervisors and auditors (the province), heads (their agency)."""
+    return bool(roles_of(user) & INSIGHTS_ROLES)

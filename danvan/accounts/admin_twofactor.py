@@ -24,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from danvan.core.forms import TextModelForm
 
 from . import enrolment
-from .models import EnrolmentCode, User
+from .models import AuthenticatorApp, EnrolmentCode, User
 
 
 def issue_codes(
@@ -97,10 +97,38 @@ class _RemoveOnly:
 
 
 class AuthenticatorDeviceAdmin(_RemoveOnly, TOTPDeviceAdmin):  # type: ignore[misc]
-    pass
+    """django-otp's page with our words (its field names are plain English), on the proxy
+    model that gives the device a Vietnamese name."""
+
+    list_display = ["official", "device_name", "created", "last_used", "in_use"]
+    list_filter: list[str] = []
+    search_help_text = _("Search by the official's email.")
+
+    @admin.display(description=_("official"), ordering="user__full_name")
+    def official(self, device: TOTPDevice) -> str:
+        return str(device.user)
+
+    @admin.display(description=_("device name"), ordering="name")
+    def device_name(self, device: TOTPDevice) -> str:
+        return str(device.name)
+
+    @admin.display(description=_("created at"), ordering="created_at")
+    def created(self, device: TOTPDevice) -> Any:
+        return device.created_at
+
+    @admin.display(description=_("last used at"), ordering="last_used_at")
+    def last_used(self, device: TOTPDevice) -> Any:
+        return device.last_used_at
+
+    @admin.display(description=_("confirmed"), boolean=True, ordering="confirmed")
+    def in_use(self, device: TOTPDevice) -> bool:
+        return bool(device.confirmed)
+
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        return self.list_display  # without django-otp's key QR code link
 
 
 for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
-admin.site.register(TOTPDevice, AuthenticatorDeviceAdmin)
+admin.site.register(AuthenticatorApp, AuthenticatorDeviceAdmin)

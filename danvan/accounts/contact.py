@@ -19,7 +19,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.tasks import task
@@ -27,6 +26,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from danvan.core.clients import household
+from danvan.core.delivery import send_email
 from danvan.core.sms import send_sms
 
 from . import onetime
@@ -85,7 +86,9 @@ def _destination_wait(destination: str, now: datetime) -> int:
 def _client_wait(client_address: str, now: datetime) -> int:
     if not client_address:
         return 0
-    recent = ContactCode.objects.filter(client_address=client_address, created_at__gt=now - HOUR)
+    recent = ContactCode.objects.filter(
+        client_address=household(client_address)[:45], created_at__gt=now - HOUR
+    )
     limit = settings.DANVAN_CONTACT_CODES_PER_CLIENT_HOUR
     times = sorted(recent.values_list("created_at", flat=True))
     if len(times) < limit:
@@ -107,7 +110,7 @@ def contact_code_queue(
     now = timezone.now()
     row = ContactCode.objects.create(
         purpose=purpose, channel=channel, destination=destination, message=message,
-        signup=signup, user=user, client_address=client_address[:45],
+        signup=signup, user=user, client_address=household(client_address)[:45],
         language=translation.get_language() or settings.LANGUAGE_CODE, created_at=now,
         expires_at=now + timedelta(minutes=settings.DANVAN_CONTACT_CODE_MINUTES),
     )  # fmt: skip
@@ -150,7 +153,7 @@ def _send(row: ContactCode, code: str) -> None:
     if row.channel == Channel.PHONE:
         send_sms(row.destination, text, reference=f"contact-code:{row.pk}")
     else:
-        send_mail(subject, text, None, [row.destination])
+        send_email(subject, text, row.destination)
 
 
 def _subject(row: ContactCode) -> str:

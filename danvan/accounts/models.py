@@ -9,7 +9,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from danvan.core.phones import national
 from danvan.places.models import Agency
 
 
@@ -72,7 +74,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.full_name or self.email or self.phone or str(self.pk)
+        return self.full_name or self.email or national(self.phone) or str(self.pk)
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -271,3 +273,13 @@ class ContactCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} · {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class AuthenticatorApp(TOTPDevice):  # type: ignore[misc]
+    """django-otp's authenticator device under a Vietnamese name in the admin (its own
+    model's names are plain English strings, which no catalogue can translate)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("official's authenticator app")
+        verbose_name_plural = _("officials' authenticator apps")

@@ -5,6 +5,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.phones import national
+
 # Mobile numbers since the 2018 renumbering: 03x, 05x, 07x, 08x and 09x, ten digits.
 _MOBILE = re.compile(r"^0([35789]\d{8})$")
 _SEPARATORS = re.compile(r"[\s.\-()]")
@@ -34,5 +36,4 @@ def normalize_phone(raw: str) -> str:
 
 def display_phone(e164: str) -> str:
     """'+84912345678' -> '0912 345 678'."""
-    local = "0" + e164[3:]
-    return f"{local[:4]} {local[4:7]} {local[7:]}"
+    return national(e164)

@@ -45,6 +45,10 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # Django's view puts the request's host in `site_name`; the page shows ours.
+        return {**super().get_context_data(**kwargs), "site_name": settings.DANVAN_SITE_NAME}
+
     def get_success_url(self) -> str:
         url = super().get_success_url()
         user = self.request.user

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from redis import Redis
 from redis.exceptions import RedisError
 
-from danvan.core.clients import client_address
+from danvan.core.clients import client_address, household
 
 from .errors import ApiError
 from .models import ApiKey
@@ -85,4 +85,6 @@ def check_request(request: HttpRequest, key: ApiKey | None) -> None:
     if key is not None:
         check("key", str(key.pk), Limit(key.rate_per_minute, 60))
     else:
-        check("address", client_address(request), parse(settings.DANVAN_API_RATE_ANONYMOUS))
+        # An IPv6 subscriber holds a whole /64: one household, one limit.
+        address = household(client_address(request))
+        check("address", address, parse(settings.DANVAN_API_RATE_ANONYMOUS))

@@ -22,7 +22,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from danvan.cases.identity import plain_sender
 from danvan.cases.models import Case, CaseEvent, Topic
 from danvan.cases.queries import case_timeline, case_tracked
-from danvan.cases.workflow import Action, Kind, Status, allowed_actions
+from danvan.cases.workflow import Action, Kind, Status
 from danvan.core.middleware import DATABASE_RETRY_AFTER, log_database_unavailable
 from danvan.core.storage import RETRY_AFTER, StorageUnavailable
 from danvan.places.models import Agency
@@ -38,6 +38,7 @@ from .models import ApiKey, Scope
 from .public import public_text, submitter_names_of
 from .schemas import (
     ActionCode,
+    ActionDoneOut,
     ActionIn,
     AgencyOut,
     CaseCreatedOut,
@@ -363,9 +364,7 @@ def _detail(case: Case) -> dict[str, Any]:
         "submitter": plain_sender(case),
         "answer": case.answer,
         "decline_reason": case.decline_reason,
-        "allowed_actions": [
-            a.value for a in allowed_actions(Status(case.status)) if a in staff.ACTIONS
-        ],
+        "allowed_actions": staff.allowed_actions(case),
         "events": _events(case_timeline(case=case, public_only=False), staff_view=True),
     }
 
@@ -413,14 +412,16 @@ def staff_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 @api.post(
     "/staff/cases/{case_id}/actions/{action}",
-    response={200: CaseDetailOut, **ERRORS},
+    response={200: ActionDoneOut, **ERRORS},
     tags=["staff"],
     summary="Take an action on one of the agency's cases",
     description=(
-        "Scope `cases:act`. classify: kind, topic_code, note; accept: variant, note;"
-        " decline: reason, note; forward: agency_code, note; guide, request_info: note;"
-        " start, receive_info, close: note (optional); extend: variant, note;"
-        " resolve: answer."
+        "Scope `cases:act`. The steps of the officer's case page, checked by the same forms:"
+        " classify: kind, topic_code, note; answer (feedback, before acceptance: classified,"
+        " accepted and answered at once): answer; accept: variant, note; decline: reason, note;"
+        " forward: agency_code, note; guide, request_info: note; start, receive_info, close:"
+        " note (optional); extend: variant, note; resolve: answer. The reply is the case and"
+        " `message`, what the case page says for the step."
     ),
     auth=REQUIRED,
 )
@@ -429,8 +430,8 @@ def staff_act(
 ) -> dict[str, Any]:
     key = staff_key(request, Scope.ACT)
     case = staff.case_of(key, case_id)
-    moved = staff.act(key, case, action, payload.dict())
-    return _detail(staff.case_of(key, moved.pk))
+    moved, message = staff.act(key, case, action, payload.dict())
+    return {**_detail(staff.case_of(key, moved.pk)), "message": message}
 
 
 @api.api_operation(

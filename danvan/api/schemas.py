@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from danvan.cases.actions import ACTIONS
 from danvan.cases.workflow import Kind, Status
 from danvan.core.forms import refusal_message
 from danvan.core.text import SCAN_MAX, TextRefused, clean_input
@@ -28,6 +29,7 @@ StatusCode = Literal[
 ]
 ActionCode = Literal[
     "classify",
+    "answer",
     "accept",
     "decline",
     "forward",
@@ -41,6 +43,8 @@ ActionCode = Literal[
 ]
 if set(get_args(KindCode)) != set(Kind.values) or set(get_args(StatusCode)) != set(Status.values):
     raise ImportError("the API's kinds or statuses differ from the workflow's")
+if set(get_args(ActionCode)) != set(ACTIONS):
+    raise ImportError("the API's actions differ from the case page's table (cases.actions)")
 
 
 def _cleaning(*, multiline: bool) -> Callable[[Any], Any]:
@@ -194,11 +198,15 @@ class CaseDetailOut(CaseItemOut):
     events: list[StaffEventOut]
 
 
+class ActionDoneOut(CaseDetailOut):
+    message: str = Field(description="What the case page tells the officer for this step.")
+
+
 class ActionIn(Schema):
     """What an action needs; fields an action does not use are ignored."""
 
     note: Text | None = Field(None, max_length=10_000)
-    answer: Text | None = Field(None, max_length=20_000, description="resolve: the answer.")
+    answer: Text | None = Field(None, max_length=20_000, description="resolve, answer: the answer.")
     reason: Line | None = Field(None, max_length=20, description="decline: a decline reason.")
     agency_code: Line | None = Field(None, max_length=40, description="forward: the agency.")
     variant: Line | None = Field(None, max_length=30, description="accept/extend: complexity.")

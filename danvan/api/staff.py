@@ -8,7 +8,6 @@ through the web pages; the API checks the key's agency itself.
 The API never opens a denouncer's sealed identity, whatever the key's scopes.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,18 +16,17 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import User
-from danvan.cases import services
+from danvan.cases.actions import ACTIONS, Refused, available, not_now, take
+from danvan.cases.forms import ActionForm
 from danvan.cases.models import Case, Topic
 from danvan.cases.queries import deadline_page, first_of, page_key_valid
-from danvan.cases.workflow import OPEN, Action, DeclineReason, Kind, Status, target
+from danvan.cases.workflow import OPEN
 from danvan.core import refcache
-from danvan.places.models import Agency
 
-from .errors import ApiError
+from .errors import ApiError, input_code
 from .models import ApiKey
 
 MAX_PAGE = 100
-EXTEND_VARIANTS = ("", "complex", "especially_complex")
 
 
 def key_user(key: ApiKey) -> User:
@@ -101,116 +99,40 @@ def case_of(key: ApiKey, pk: int) -> Case:
     return case
 
 
-def _text(value: str | None) -> str:
-    return (value or "").strip()
+# The API names a topic and an agency by code; the forms' fields are `topic` and `agency`.
+API_NAMES = {"topic_code": "topic", "agency_code": "agency"}
+FORM_NAMES = {form: api for api, form in API_NAMES.items()}
 
 
-def _required(fields: dict[str, Any], name: str) -> str:
-    value = _text(fields.get(name))
-    if not value:
-        raise ApiError("invalid_input", fields={name: str(_("This field is required."))})
-    return value
+def allowed_actions(case: Case) -> list[str]:
+    return [action.name for action in available(case)]
 
 
-def _classify(fields: dict[str, Any]) -> dict[str, Any]:
-    kind = _required(fields, "kind")
-    topic = None
-    if code := _text(fields.get("topic_code")):
-        topic = Topic.objects.filter(code=code, is_active=True).first()
-        if topic is None:
-            raise ApiError(
-                "invalid_input", fields={"topic_code": str(_("There is no such topic."))}
-            )
-    return {"kind": Kind(kind), "topic": topic, "note": _text(fields.get("note"))}
-
-
-def _decline(fields: dict[str, Any]) -> dict[str, Any]:
-    reason = _required(fields, "reason")
-    if reason not in DeclineReason.values:
-        raise ApiError(
-            "invalid_input", fields={"reason": str(_("Choose one of the allowed values."))}
-        )
-    return {"reason": reason, "note": _required(fields, "note")}
-
-
-def _forward(fields: dict[str, Any]) -> dict[str, Any]:
-    code = _required(fields, "agency_code")
-    agency = Agency.objects.filter(code=code, is_active=True).first()
-    if agency is None:
-        raise ApiError("invalid_input", fields={"agency_code": str(_("There is no such agency."))})
-    return {"agency": agency, "note": _required(fields, "note")}
-
-
-def _extend(fields: dict[str, Any]) -> dict[str, Any]:
-    variant = _text(fields.get("variant"))
-    if variant not in EXTEND_VARIANTS:
-        raise ApiError(
-            "invalid_input", fields={"variant": str(_("Choose one of the allowed values."))}
-        )
-    return {"variant": variant, "note": _required(fields, "note")}
-
-
-def _accept(fields: dict[str, Any]) -> dict[str, Any]:
-    return {"variant": _text(fields.get("variant")), "note": _text(fields.get("note"))}
-
-
-def _note(fields: dict[str, Any]) -> dict[str, Any]:
-    return {"note": _text(fields.get("note"))}
-
-
-def _required_note(fields: dict[str, Any]) -> dict[str, Any]:
-    return {"note": _required(fields, "note")}
-
-
-def _resolve(fields: dict[str, Any]) -> dict[str, Any]:
-    return {"answer": _required(fields, "answer")}
-
-
-ACTIONS: dict[Action, tuple[Callable[[dict[str, Any]], dict[str, Any]], Callable[..., Case]]] = {
-    Action.CLASSIFY: (_classify, services.case_classify),
-    Action.ACCEPT: (_accept, services.case_accept),
-    Action.DECLINE: (_decline, services.case_decline),
-    Action.FORWARD: (_forward, services.case_forward),
-    Action.GUIDE: (_required_note, services.case_guide),
-    Action.START: (_note, services.case_start),
-    Action.REQUEST_INFO: (_required_note, services.case_request_info),
-    Action.RECEIVE_INFO: (_note, services.case_receive_info),
-    Action.EXTEND: (_extend, services.case_extend),
-    Action.RESOLVE: (_resolve, services.case_resolve),
-    Action.CLOSE: (_note, services.case_close),
-}
-
-
-def rule_message(code: str) -> str:
-    return str(
-        {
-            "forward_once": _(
-                "This letter was already forwarded once; the law allows forwarding the same"
-                " content only once."
-            ),
-            "guide_once": _("The citizen was already guided once for this content."),
-            "extension_max": _("The law allows no further extension for this letter."),
-            "same_agency": _("The letter is already with this agency."),
-        }.get(code, _("This step is not allowed by the rules."))
-    )
-
-
-def act(key: ApiKey, case: Case, action: str, fields: dict[str, Any]) -> Case:
-    """Take `action` on the agency's `case`, as the services do for an officer."""
-    chosen = Action(action)
-    check, service = ACTIONS[chosen]
-    if target(chosen, Status(case.status)) is None:
-        raise ApiError("transition_not_allowed")
-    arguments = check(fields)
+def act(key: ApiKey, case: Case, action: str, fields: dict[str, Any]) -> tuple[Case, str]:
+    """Take `action` on the agency's `case` through the case page's table: the same form
+    checks the fields, the same service acts, the same message says it is done."""
+    chosen = ACTIONS.get(action)
+    if chosen is None:
+        raise ApiError("not_found")
+    if not chosen.allowed(case):
+        raise ApiError("transition_not_allowed", message=not_now().message)
+    data = {API_NAMES.get(name, name): value for name, value in fields.items() if value is not None}
+    form = chosen.bind(data, by_code=True, case=case)
+    if not form.is_valid():
+        raise form_error(form)
     try:
-        return service(case=case, by=key_user(key), **arguments)
-    except services.TransitionError as error:
-        raise ApiError("transition_not_allowed") from error
-    except services.ConcurrentUpdate as error:
-        raise ApiError("conflict") from error
-    except services.RuleViolation as error:
-        raise ApiError("invalid_input", message=rule_message(error.code)) from error
-    except ValueError as error:  # a deadline variant the rules do not know
-        raise ApiError(
-            "invalid_input", fields={"variant": str(_("Choose one of the allowed values."))}
-        ) from error
+        moved = take(chosen, case=case, by=key_user(key), form=form)
+    except Refused as refused:
+        fields_named = {refused.field: refused.message} if refused.field else {}
+        raise ApiError(refused.code, message=refused.message, fields=fields_named) from refused
+    return moved, str(chosen.done)
+
+
+def form_error(form: ActionForm) -> ApiError:
+    """The form's problems in the API's shape: each field under the API's name for it."""
+    problems = form.errors.as_data()
+    codes = [error.code or "" for errors in problems.values() for error in errors]
+    fields = {
+        FORM_NAMES.get(name, name): str(errors[0].messages[0]) for name, errors in problems.items()
+    }
+    return ApiError(input_code(codes), fields=fields)

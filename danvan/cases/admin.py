@@ -12,7 +12,6 @@ from danvan.core.forms import TextModelForm
 
 from .models import (
     HandlingDelegation,
-    HotIssue,
     IdentityLook,
     KeywordRule,
     Notification,
@@ -114,9 +113,3 @@ class NotificationAdmin(ReadOnlyAdmin[Notification]):
     list_filter = ["state", "purpose"]
     date_hierarchy = "created_at"
     list_select_related = ["case", "to_user"]
-
-
-@admin.register(HotIssue)
-class HotIssueAdmin(ReadOnlyAdmin[HotIssue]):
-    list_display = ["detected_on", "kind", "label", "unit", "count", "baseline"]
-    list_filter = ["kind"]

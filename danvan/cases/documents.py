@@ -5,35 +5,28 @@ that calls for them and kept as files of the case; the citizen sees those addres
 """
 
 import hashlib
-from datetime import date
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
 
 from danvan.accounts.models import Membership, User
 from danvan.core.uploads import CleanFile
-from danvan.documents.services import DocumentKind, official_header, render_document
+from danvan.documents.numbering import agency_header
+from danvan.documents.services import DocumentKind, render_document
 from danvan.places.models import Agency
 from danvan.rulebook.store import current_rulebook
 
 from .identity import document_addressee
-from .models import Attachment, Case, DocumentNumber
+from .models import Attachment, Case
 from .workflow import DeclineReason, Kind
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# Kind of document -> type in its symbol (NĐ 30/2020 Phụ lục III): TB notice, PC slip.
-SYMBOL_TYPE = {DocumentKind.ACCEPTANCE_NOTICE: "TB", DocumentKind.FORWARDING_SLIP: "PC",
-               DocumentKind.DECLINE_NOTICE: "TB", DocumentKind.ANSWER: "",
-               DocumentKind.CONCLUSION_NOTICE: "TB"}  # fmt: skip
 KIND_LABEL = {Kind.FEEDBACK: "đơn phản ánh", Kind.PETITION: "đơn kiến nghị",
               Kind.COMPLAINT: "đơn khiếu nại", Kind.DENUNCIATION: "đơn tố cáo"}  # fmt: skip
 FILE_NAME = {DocumentKind.ACCEPTANCE_NOTICE: "thong-bao-thu-ly",
              DocumentKind.FORWARDING_SLIP: "phieu-chuyen-don",
              DocumentKind.DECLINE_NOTICE: "thong-bao-khong-thu-ly",
              DocumentKind.ANSWER: "van-ban-tra-loi"}  # fmt: skip
-_LEVEL_WORDS = ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ", "Thị trấn ")
 
 
 def case_document(
@@ -54,43 +47,6 @@ def case_document(
         case, [clean], by=by, source=Attachment.Source.DOCUMENT, public=public, document_kind=kind
     )
     return attachment
-
-
-def _next_number(agency: Agency, year: int) -> int:
-    with transaction.atomic():
-        DocumentNumber.objects.get_or_create(agency=agency, year=year)
-        DocumentNumber.objects.filter(agency=agency, year=year).update(last=F("last") + 1)
-        return DocumentNumber.objects.get(agency=agency, year=year).last
-
-
-def agency_header(agency: Agency, kind: str, on: date) -> dict[str, Any]:
-    """The NĐ 30/2020 header of `agency`'s next document of `kind`, numbered in its yearly
-    series (the number is taken: a document abandoned after this leaves a gap)."""
-    abbreviation = _abbreviation(agency)
-    kind_type = SYMBOL_TYPE[DocumentKind(kind)]
-    return official_header(
-        superior=agency.parent.name if agency.parent else "",
-        agency=agency.name,
-        number=str(_next_number(agency, on.year)),
-        symbol=f"{kind_type}-{abbreviation}" if kind_type else abbreviation,
-        place=_place(agency.home_unit.name),
-        on=on,
-    )
-
-
-def _abbreviation(agency: Agency) -> str:
-    if agency.type == Agency.Type.PEOPLES_COMMITTEE:
-        return "UBND"
-    if agency.type == Agency.Type.INSPECTORATE:
-        return "TTr"
-    return agency.short_name or agency.code.upper()
-
-
-def _place(unit_name: str) -> str:
-    for word in _LEVEL_WORDS:
-        if unit_name.startswith(word):
-            return unit_name[len(word) :]
-    return unit_name
 
 
 def _letter(case: Case, kind: str, note: str, to: Agency | None) -> dict[str, Any]:

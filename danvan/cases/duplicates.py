@@ -16,6 +16,7 @@ from danvan.accounts.models import User
 from danvan.language import similarity
 
 from .access import visible_cases
+from .identity import pairable
 from .models import Case, CaseFingerprint, CaseLink
 from .workflow import Action
 
@@ -62,13 +63,15 @@ def scanned_cases(*, case: Case, user: AnyUser) -> QuerySet[Case]:
 
 
 def duplicate_candidates(*, case: Case, user: AnyUser, limit: int = SHOWN) -> list[Candidate]:
-    """Earlier or later letters the officer may see, most similar first, with their score."""
+    """Earlier or later letters the officer may see, most similar first, with their score;
+    never a sealed letter beside a plain one (`identity.pairable`)."""
     linked = CaseLink.objects.filter(case=case).values("other_id")
     others = scanned_cases(case=case, user=user).exclude(pk__in=linked)
     mine = similarity.profile(case_text(case))
     scored = [
         Candidate(other, similarity.compare(mine, similarity.profile(case_text(other))))
         for other in others
+        if pairable(case, other)
     ]
     scored = [c for c in scored if c.score >= MIN_SCORE]
     return sorted(scored, key=lambda c: -c.score)[:limit]

@@ -14,11 +14,13 @@ from danvan.accounts.phone import normalize_phone
 from danvan.accounts.queries import agency_members
 from danvan.accounts.roles import Role
 from danvan.core.forms import TextForm
+from danvan.core.ratings import RATING_CHOICES
 from danvan.core.upload_field import MultipleFileField
 from danvan.places.models import Agency, Unit
 from danvan.places.queries import served_communes
 
 from .models import Channel, Topic
+from .timing import answer_variants
 from .workflow import DeclineReason, Kind
 
 TITLE_MAX, CONTENT_MAX = 200, 10_000
@@ -222,38 +224,103 @@ class SplitForm(TextForm):
     )
 
 
-class DeclineForm(TextForm):
+# Complexity of a letter, as the deadline rules name their variants (rules.csv).
+VARIANTS = {
+    "complex": _("Complex"),
+    "especially_complex": _("Especially complex"),
+    "remote": _("Remote area, hard to travel"),
+    "remote+complex": _("Remote area and complex"),
+}
+TOPIC_UNKNOWN = _("There is no such topic.")
+AGENCY_UNKNOWN = _("There is no such agency.")
+NOT_ALLOWED_VALUE = _("Choose one of the allowed values.")
+
+
+class ActionForm(TextForm):
+    """A step on a letter. The case page picks a topic or an agency by its row; the API
+    names it by its code (`by_code`): the same form, the same checks and messages."""
+
+    def __init__(self, *args: Any, by_code: bool = False, case: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.to_field_name = "code" if by_code else None
+            elif isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = NOT_ALLOWED_VALUE
+        if case is not None:
+            self.for_case(case)
+
+    def for_case(self, case: Any) -> None:
+        """Fit the form to the letter it acts on (a form that depends on it overrides this)."""
+
+
+class ClassifyForm(ActionForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=Topic.objects.filter(is_active=True),
+        required=False,
+        error_messages={"invalid_choice": TOPIC_UNKNOWN},
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class AcceptForm(ActionForm):
+    variant = forms.ChoiceField(
+        label=_("Complexity"),
+        required=False,
+        choices=[("", _("Usual")), *VARIANTS.items()],
+        help_text=_("Sets the resolution deadline where the law allows more time."),
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def for_case(self, case: Any) -> None:
+        """Only the complexities the rule timing this letter's answer knows; none to choose
+        (feedback): the field is hidden and takes only the usual deadline."""
+        known = answer_variants(kind=case.kind, on=timezone.localdate(),
+                                second_round=case.complaint_round == 2)  # fmt: skip
+        field = self.fields["variant"]
+        field.choices = [(v, label) for v, label in field.choices if not v or v in known]  # type: ignore[attr-defined]
+        if not known:
+            field.widget = forms.HiddenInput()
+
+
+class DeclineForm(ActionForm):
     reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices)
     note = forms.CharField(
         label=_("Explanation to the citizen"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ForwardForm(TextForm):
+class ForwardForm(ActionForm):
     agency = forms.ModelChoiceField(
-        label=_("Competent agency"), queryset=Agency.objects.filter(is_active=True)
+        label=_("Competent agency"),
+        queryset=Agency.objects.filter(is_active=True),
+        error_messages={"invalid_choice": AGENCY_UNKNOWN},
     )
     note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class NoteForm(TextForm):
+class NoteForm(ActionForm):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 
-class RequiredNoteForm(TextForm):
+class RequiredNoteForm(ActionForm):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ExtendForm(TextForm):
+class ExtendForm(ActionForm):
     variant = forms.ChoiceField(
         label=_("Complexity"),
         required=False,
         choices=[
             ("", _("As before")),
-            ("complex", _("Complex")),
-            ("especially_complex", _("Especially complex")),
+            ("complex", VARIANTS["complex"]),
+            ("especially_complex", VARIANTS["especially_complex"]),
         ],
     )
     note = forms.CharField(
@@ -261,25 +328,17 @@ class ExtendForm(TextForm):
     )
 
 
-class ResolveForm(TextForm):
+class ResolveForm(ActionForm):
     answer = forms.CharField(
         label=_("Answer to the citizen"), widget=forms.Textarea(attrs={"rows": 6})
     )
-
-
-class ClassifyForm(TextForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    topic = forms.ModelChoiceField(
-        label=_("Topic"), queryset=Topic.objects.filter(is_active=True), required=False
-    )
-    note = forms.CharField(label=_("Note"), required=False)
 
 
 class RateForm(TextForm):
     rating = forms.TypedChoiceField(
         label=_("How satisfied are you with the answer?"),
         coerce=int,
-        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        choices=RATING_CHOICES,
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(

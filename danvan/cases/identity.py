@@ -10,10 +10,13 @@ the sender asks here, and nowhere else decides:
 - the case page: the sender block (`sender_shown`), history actors (`actor_labels`), files
   (`attachment_open`); the identity panel (`identity_open`);
 - the tracking page and its documents (`public_documents`, `public_attachment_open`);
-- related letters by sender (`sender_link_fields`, `without_sealed`);
-- notices and documents (`notice_address`, `document_addressee`: the platform's own reads);
+- related letters by sender (`sender_link_fields`, `without_sealed`), by split or round
+  (`link_shown`), and duplicate candidates and links (`pairable`);
+- notices and documents (`notice_address`, `document_addressee`: the platform's own reads),
+  and a part split from a sealed letter (`sealed_sender`);
 - the person's data export (`own_identities`); the APIs (`plain_sender`, `without_sealed`);
-- who may designate a sealed letter's handler (`may_designate`).
+- who may designate a sealed letter's handler (`may_designate`), and whether a letter sealed
+  by its reclassification keeps the handler it had (`designated`).
 
 Every opening of a sealed identity or file writes one `IdentityLook` (who, what, from which
 address; no user for the platform's own reads) before the secret is returned.
@@ -34,6 +37,7 @@ from danvan.core import sealed
 from .access import can_act
 from .delegations import is_delegate
 from .models import Attachment, Case, CaseEvent, DenouncerIdentity, IdentityLook
+from .workflow import Action
 
 FIELDS = ("name", "id_number", "phone", "email", "address")
 DENOUNCER = _("Denouncer")
@@ -91,6 +95,26 @@ def designates(user: AnyUser, case: Case) -> bool:
     if not user.is_authenticated:
         return False
     return _is_head(user, case) or (can_act(user, case) and is_delegate(user, case.agency_id))
+
+
+def designated(case: Case) -> bool:
+    """Was the handler of the sealed `case` chosen as a sealed letter's handler must be?
+
+    Its latest assignment is judged now, by `may_designate`: made by the head, or by a
+    written delegate for someone else. A handler who picked the letter up while it was plain
+    (starting the work, assigning themselves, a colleague's choice) was not designated.
+    """
+    if case.assignee is None:
+        return True
+    latest = (
+        CaseEvent.objects.filter(case=case, action=Action.ASSIGN, data__assignee=case.assignee.pk)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if latest is None or latest.actor is None:
+        return False
+    return may_designate(latest.actor, case, case.assignee)
 
 
 def _is_head(user: AnyUser, case: Case) -> bool:
@@ -158,6 +182,21 @@ def sender_link_fields(case: Case) -> list[tuple[str, Any]]:
         return []
     return [("submitter_phone", case.submitter_phone), ("submitter_email", case.submitter_email),
             ("citizen_id", case.citizen_id)]  # fmt: skip
+
+
+def pairable(case: Case, other: Case) -> bool:
+    """May the two letters be offered or linked as one matter? Never a sealed letter with a
+    plain one: beside a plain letter from the same sender the link names the denouncer, and
+    whether the senders are the same cannot be told without opening the sealed one."""
+    return case.identity_sealed == other.identity_sealed
+
+
+def link_shown(user: AnyUser, case: Case, other: Case) -> bool:
+    """May `user` see on `case`'s page its split part, origin or complaint round `other`?
+    Across a seal only if `user` may see who sent the sealed one of the two."""
+    if pairable(case, other):
+        return True
+    return entitled(user, case if case.identity_sealed else other)
 
 
 def without_sealed(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -232,6 +271,13 @@ def contact_for_notice(case: Case, what: str = "notification") -> dict[str, Any]
     """The denouncer's own details, read by the platform to notify them (LTC Art. 9); logged."""
     _log(case, None, what, None)
     return _sealed_identity(case)
+
+
+def sealed_sender(case: Case) -> dict[str, str]:
+    """The sealed sender of `case` (no text), read by the platform to seal a part split from
+    it with the same sender; logged."""
+    opened = contact_for_notice(case, "split")
+    return {field: str(opened.get(field) or "") for field in FIELDS}
 
 
 def notice_address(case: Case) -> tuple[str, str]:

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.utils import timezone, translation
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from danvan.accounts.models import User
 from danvan.core import outbox
+from danvan.core.delivery import DeliveryFailed, send_email
 from danvan.core.sms import send_sms
 from danvan.language import pii
 
@@ -195,18 +195,24 @@ def deliver(notification_id: int) -> str:
             _transmit(outgoing)
     except Exception as error:
         _finish(row.pk, State.FAILED, error)
-        raise
+        # The task's result keeps this error and its traceback: the masked text only.
+        raise DeliveryFailed(_stored(error)) from None
     return _finish(row.pk, State.SKIPPED if outgoing is None else State.SENT)
 
 
 def _finish(pk: int, state: str, error: BaseException | None = None) -> str:
-    # A gateway's error may name the recipient ("550 binh@… unknown"): stored masked.
     Notification.objects.filter(pk=pk).update(
         state=state,
-        error=pii.mask(repr(error))[:300] if error else "",
+        error=_stored(error) if error else "",
         sent_at=timezone.now() if state == State.SENT else None,
     )
     return str(state)
+
+
+def _stored(error: BaseException) -> str:
+    """A gateway's error may name the recipient ("550 binh@… unknown"): the gateways raise
+    without it (`core.delivery`), and the stored text is masked besides."""
+    return pii.mask(repr(error))[:300]
 
 
 def _prepare(row: Notification) -> Outgoing | None:
@@ -223,7 +229,7 @@ def _prepare(row: Notification) -> Outgoing | None:
 def _transmit(message: Outgoing) -> None:
     """Runs in a pool thread: the gateways only, never the database."""
     if message.email:
-        send_mail(message.subject, message.text, None, [message.email])
+        send_email(message.subject, message.text, message.email)
     if message.phone:
         send_sms(message.phone, message.sms, message.reference)
 

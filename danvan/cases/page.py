@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from danvan.accounts.access import AnyUser
 
 from .access import visible_cases
-from .identity import sender_link_fields, without_sealed
+from .identity import link_shown, sender_link_fields, without_sealed
 from .models import Attachment, Case
 
 RELATED_MAX = 20
@@ -21,7 +21,8 @@ def related_cases(*, case: Case, user: AnyUser) -> list[Case]:
 
     Only letters the officer may see. The same-sender links never touch a sealed letter, in
     either direction (`identity.sender_link_fields`, `identity.without_sealed`): a
-    denunciation is never tied to its sender's other letters.
+    denunciation is never tied to its sender's other letters; a split or round link across
+    a seal is shown only to those who may see the sealed sender (`identity.link_shown`).
     Each link is looked up through its own index and the ids united first: one OR over
     them lets the database walk the whole agency instead (seconds at a million letters).
     """
@@ -38,4 +39,5 @@ def related_cases(*, case: Case, user: AnyUser) -> list[Case]:
     first, *rest = [part.values_list("pk") for part in parts]
     ids = [pk for (pk,) in first.union(*rest).order_by("-pk")[:RELATED_SCAN]]
     rows = visible_cases(user).filter(pk__in=ids).exclude(pk=case.pk).select_related("agency")
-    return list(rows.order_by("-received_at")[:RELATED_MAX])
+    shown = [other for other in rows.order_by("-received_at") if link_shown(user, case, other)]
+    return shown[:RELATED_MAX]

@@ -11,10 +11,10 @@ are sealed (encrypted) in storage. Reading any of it back goes through `identity
 
 import uuid
 from pathlib import PurePath
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.dispatch import Signal
 
 from danvan.accounts.models import User
 from danvan.core import sealed
@@ -26,6 +26,9 @@ from .duplicates import fingerprint_store
 from .identity import FIELDS, contact_for_notice
 from .models import Attachment, Case, CaseFingerprint, DenouncerIdentity
 
+# Sent with `case` when a stored letter becomes sealed, inside the sealing transaction: the
+# apps that keep their own copy of a sender (the reception logbook) clear it then.
+letter_sealed = Signal()
 TITLE_MAX = 200  # Case.title's max_length: a masked subject may come out longer
 PLAIN_SENDER = ("submitter_name", "submitter_phone", "submitter_email", "submitter_address")
 
@@ -73,23 +76,7 @@ def case_seal(case: Case) -> None:
     identity_store(case, blob)
     _text_replace(case, title, content, **dict.fromkeys(PLAIN_SENDER, ""))
     attachments_seal(case)
-
-
-def identity_copy(source: Case, target: Case) -> None:
-    """A part split from a sealed letter keeps its sender sealed; its own text is masked."""
-    row = DenouncerIdentity.objects.filter(case=source).first()
-    if row is None:
-        return
-    sender = {field: value for field, value in sealed.open_json(bytes(row.sealed)).items()
-              if field in FIELDS}  # fmt: skip
-    own = _opened(target)
-    blob, title, content = sealed_letter(
-        sender=sender, title=own.get("title", target.title),
-        content=own.get("content", target.content), account=target.citizen,
-    )  # fmt: skip
-    identity_store(target, blob)
-    _text_replace(target, title, content)
-    attachments_seal(target)
+    letter_sealed.send(sender=Case, case=case, sender_details=sender)
 
 
 def masked_texts(case: Case, texts: list[str]) -> list[str]:
@@ -102,11 +89,6 @@ def masked_texts(case: Case, texts: list[str]) -> list[str]:
     sender = {field: opened.get(field, "") for field in FIELDS}
     account = [_account(case.citizen)] if case.citizen else []
     return [mask_sender(text, sender, *account) if text else text for text in texts]
-
-
-def _opened(case: Case) -> dict[str, Any]:
-    row = DenouncerIdentity.objects.filter(case=case).first()
-    return sealed.open_json(bytes(row.sealed)) if row else {}
 
 
 def _text_replace(case: Case, title: str, content: str, **plain: str) -> None:

@@ -26,10 +26,10 @@ from . import timing as deadlines
 from .documents import case_document
 from .duplicates import answer_merged, fingerprint_store
 from .idempotency import letter_digest, letter_retried
-from .identity import may_designate
+from .identity import designated, may_designate, sealed_sender
 from .models import Attachment, Case, CaseEvent, Channel, Topic
 from .notifications import NOTIFIED, notify_citizen, notify_submitted
-from .sealing import case_seal, identity_copy, identity_store, masked_texts, sealed_letter
+from .sealing import case_seal, identity_store, masked_texts, sealed_letter
 from .triage.routing import competent_agency
 from .triage.suggest import intake_fields
 
@@ -97,6 +97,7 @@ def case_submit(
     parent: Case | None = None,
     on_created: Callable[[Case], None] | None = None,
     digest_extra: dict[str, Any] | None = None,
+    sealed_from: Case | None = None,
 ) -> Case:
     """Register a letter with its files. Committed before the caller shows a tracking code.
 
@@ -106,7 +107,9 @@ def case_submit(
     IdempotencyKeyReused and stores nothing (`idempotency`); `digest_extra` is what else the
     caller's form sent with the letter (a logbook row's notes), so a change to it counts.
     A denunciation is sealed (`sealing.py`): the sender and the text as written go encrypted
-    into their own table; the case's columns hold the text masked and no sender.
+    into their own table; the case's columns hold the text masked and no sender. So is a
+    letter cut out of the sealed `sealed_from`, whatever its kind, with that letter's sender:
+    nothing of it is ever written plain, not even inside the transaction.
     """
     received_at = received_at or timezone.now()
     received = timezone.localdate(received_at)
@@ -114,7 +117,7 @@ def case_submit(
     due = deadlines.process_due(kind=kind, received=received, second_round=second_round)
     plain = {"submitter_name": name, "submitter_phone": phone, "submitter_email": email,
              "submitter_address": address}  # fmt: skip
-    secret = kind == Kind.DENUNCIATION
+    secret = kind == Kind.DENUNCIATION or sealed_from is not None
     sent = {"kind": kind, "title": title, "content": content, "unit": unit, "topic": topic,
             "citizen": citizen, "anonymous": anonymous, "id_number": id_number, "place": place,
             "location": location, "people_count": people_count, "channel": channel,
@@ -124,8 +127,9 @@ def case_submit(
     title, content = title.strip(), content.strip()
     blob: dict[str, str] = {}
     if secret:
-        sender = {"name": name, "phone": phone, "email": email, "address": address,
-                  "id_number": id_number}  # fmt: skip
+        sender = sealed_sender(sealed_from) if sealed_from else {
+            "name": name, "phone": phone, "email": email, "address": address,
+            "id_number": id_number}  # fmt: skip
         blob, title, content = sealed_letter(
             sender=sender, title=title, content=content, account=citizen
         )
@@ -278,13 +282,16 @@ def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note:
         kind=kind, received=received, second_round=case.complaint_round == 2
     )
     with transaction.atomic():
+        handler: dict[str, Any] = {}
         if kind == Kind.DENUNCIATION:
             case_seal(case)  # before the move: a denunciation never holds a plain sender
+            handler = _undesignated_cleared(case, by)
         return _move(
             case,
             Action.CLASSIFY,
             by,
             note=note,
+            **handler,
             kind=kind,
             topic=topic,
             process_rule=due.rule,
@@ -293,6 +300,17 @@ def case_classify(*, case: Case, by: User, kind: str, topic: Topic | None, note:
             complaint_round=_round(kind, second_round=case.first_round_id is not None),
             data={"kind": kind, "topic": topic.code if topic else None, "rule": due.rule},
         )
+
+
+def _undesignated_cleared(case: Case, by: User) -> dict[str, Any]:
+    """A letter just sealed keeps its handler only if the head (or a written delegate) chose
+    them: whoever picked it up while it was plain would otherwise read the identity. The
+    change for `_move`, and an audit entry, when the handler goes."""
+    if designated(case):
+        return {}
+    record("case.handler_cleared", obj=case, object_repr=case.tracking_code, actor=by,
+           changes={"assignee": [case.assignee_id, None]})  # fmt: skip
+    return {"assignee": None}
 
 
 def case_accept(*, case: Case, by: User, variant: str = "", note: str = "") -> Case:
@@ -530,10 +548,11 @@ def case_split(
 ) -> Case:
     """Cut one content out of a letter with several: a new case linked to the original.
 
-    It keeps the receipt date (its deadlines run from the same day), the sender and the
-    sealed identity of a denouncer; the original keeps everything it had.
+    It keeps the receipt date (its deadlines run from the same day) and the sender; a part
+    of a sealed letter is sealed from its first write, with the same sender (`case_submit`).
+    The original keeps everything it had.
     """
-    sender: dict[str, Any] = {} if case.identity_sealed else {
+    sender: dict[str, Any] = {"sealed_from": case} if case.identity_sealed else {
         "name": case.submitter_name, "phone": case.submitter_phone,
         "email": case.submitter_email, "address": case.submitter_address}  # fmt: skip
     with transaction.atomic():
@@ -541,7 +560,6 @@ def case_split(
                            citizen=case.citizen, anonymous=case.anonymous, place=case.address,
                            people_count=case.people_count, channel=case.channel,
                            received_at=case.received_at, by=by, parent=case, **sender)  # fmt: skip
-        identity_copy(case, part)
         _event(case, Action.SPLIT, by, is_public=True, data={"part": part.tracking_code})
     return part
 

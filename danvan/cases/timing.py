@@ -36,6 +36,13 @@ def _resolve_rule(kind: str, on: date, second_round: bool) -> Rule:
     return current_rulebook().rule(code, on=on)
 
 
+def answer_variants(*, kind: str, on: date, second_round: bool = False) -> set[str]:
+    """The complexities the rule timing the answer knows: its longer caps (complaints) and
+    its extension allowances (denunciations)."""
+    rule = _resolve_rule(kind, on, second_round)
+    return {*rule.variants, *rule.max_extensions} - {"default"}
+
+
 def process_due(*, kind: str, received: date, second_round: bool = False) -> Due:
     rule = _process_rule(kind, received, second_round)
     return Due(rule.code, due_date(rule, received, current_calendar()).due, rule.legal_basis)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_delegations, views_retention, views_staff
+from . import views, views_case, views_delegations, views_retention, views_staff
 
 app_name = "cases"
 urlpatterns = [
@@ -20,7 +20,7 @@ urlpatterns = [
     path("staff/cases/new/", views_staff.intake, name="intake"),
     path("staff/cases/import/", views_staff.import_letters, name="import"),
     path("staff/cases/assign/", views_staff.bulk_assign, name="bulk-assign"),
-    path("staff/cases/<int:pk>/", views.detail, name="detail"),
+    path("staff/cases/<int:pk>/", views_case.detail, name="detail"),
     path("staff/cases/<int:pk>/identity/", views_staff.identity, name="identity"),
     path("staff/cases/<int:pk>/files/<int:file_id>/", views_staff.staff_file, name="file"),
     path("staff/cases/<int:pk>/assign/", views_staff.assign, name="assign"),
@@ -32,5 +32,5 @@ urlpatterns = [
         {"merge": True},
         name="merge",
     ),
-    path("staff/cases/<int:pk>/<text:action>/", views.act, name="act"),
+    path("staff/cases/<int:pk>/<text:action>/", views_case.act, name="act"),
 ]

@@ -1,32 +1,29 @@
-"""Citizen intake and tracking; the officers' queue and case page. Thin: access, form, service."""
+"""Citizen intake and tracking; the officers' queue. Thin: access, form, service."""
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from danvan.accounts.access import agency_ids_of, can_open_staff_home
-from danvan.core.storage import ACTION_MESSAGE, StorageUnavailable
+from danvan.core.phones import national
 from danvan.core.text import parse_id
 from danvan.core.uploads import CleanFile
 from danvan.language.highlight import highlight, snippet
 
 from . import forms, identity, services
-from .access import ACTING_ROLES, can_act, citizen_cases, get_case_for_user
-from .duplicates import duplicate_candidates
+from .access import ACTING_ROLES, citizen_cases
 from .letter_form import LetterPost, letter_fields, token_new
 from .models import Case
-from .page import case_attachments, related_cases
 from .queries import QueueFilters, case_by_tracking_code, case_queue, case_search, case_timeline
-from .workflow import TRANSITIONS, Action, Kind, Status, allowed_actions
+from .workflow import Kind, Status
 
 SUBMIT_PAGE = "cases/submit.html"
 
@@ -36,7 +33,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     initial = {"form_token": token_new()}
     if user:
-        initial.update(name=user.full_name, phone=user.phone or "", email=user.email or "")
+        initial.update(name=user.full_name, phone=national(user.phone), email=user.email or "")
     if request.method == "GET":
         return render(request, SUBMIT_PAGE, {"form": forms.SubmitForm(initial=initial)})
     sent = LetterPost.read(request, forms.SubmitForm, SUBMIT_PAGE, initial=initial)
@@ -130,121 +127,3 @@ def _bulk_assign_form(user: Any) -> forms.AssignForm | None:
     """Bulk assignment for an officer of exactly one agency (the common case)."""
     agencies = agency_ids_of(user, roles=ACTING_ROLES)
     return forms.AssignForm(agency_id=next(iter(agencies))) if len(agencies) == 1 else None
-
-
-@require_GET
-@login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, get_case_for_user(request.user, pk))
-
-
-def _action_forms(
-    case: Any, actions: list[Action], bound: dict[str, Any] | None = None
-) -> list[tuple[str, str, Any]]:
-    """(action, label, form) for each step the officer can take now."""
-    bound = bound or {}
-    return [
-        (a.value, str(a.label), bound.get(a.value) or ACTIONS[a][0](initial=_initial(case, a)))
-        for a in actions
-        if a in ACTIONS
-    ]
-
-
-def _initial(case: Any, action: Action) -> dict[str, Any]:
-    if action == Action.CLASSIFY:  # the suggestion pre-fills what the citizen left open
-        return {"kind": case.kind, "topic": case.topic_id or case.suggested_topic_id}
-    return {}
-
-
-ACTIONS: dict[Action, tuple[type[Any], Callable[..., Any]]] = {
-    Action.CLASSIFY: (forms.ClassifyForm, services.case_classify),
-    Action.ACCEPT: (forms.NoteForm, services.case_accept),
-    Action.DECLINE: (forms.DeclineForm, services.case_decline),
-    Action.FORWARD: (forms.ForwardForm, services.case_forward),
-    Action.GUIDE: (forms.RequiredNoteForm, services.case_guide),
-    Action.START: (forms.NoteForm, services.case_start),
-    Action.REQUEST_INFO: (forms.RequiredNoteForm, services.case_request_info),
-    Action.RECEIVE_INFO: (forms.NoteForm, services.case_receive_info),
-    Action.EXTEND: (forms.ExtendForm, services.case_extend),
-    Action.RESOLVE: (forms.ResolveForm, services.case_resolve),
-    Action.CLOSE: (forms.NoteForm, services.case_close),
-}
-
-
-@require_POST
-@login_required
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    case = get_case_for_user(request.user, pk, write=True)
-    try:
-        chosen = Action(action)
-        form_class, service = ACTIONS[chosen]
-    except (ValueError, KeyError) as error:
-        raise Http404 from error
-    form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please correct the errors below."))
-        return _render_detail(request, case, bound={chosen.value: form}, status=422)
-    try:
-        service(case=case, by=request.user, **form.cleaned_data)
-    except services.TransitionError:
-        messages.error(request, _("This step is not possible in the letter's current status."))
-        return redirect(case)
-    except services.ConcurrentUpdate:
-        messages.error(
-            request, _("Someone else changed this letter a moment ago. Check and try again.")
-        )
-        return redirect(case)
-    except (services.RuleViolation, ValidationError) as error:
-        messages.error(request, _rule_message(error))
-        return redirect(case)
-    except StorageUnavailable:
-        messages.error(request, ACTION_MESSAGE)
-        return redirect(case)
-    messages.success(request, _("Saved."))
-    return redirect(case)
-
-
-def _rule_message(error: Exception) -> str:
-    code = getattr(error, "code", "")
-    return {
-        "forward_once": _(
-            "This letter was already forwarded once; the law allows forwarding the same content only once."
-        ),
-        "guide_once": _("The citizen was already guided once for this content."),
-        "extension_max": _("The law allows no further extension for this letter."),
-        "same_agency": _("The letter is already with this agency."),
-    }.get(code, _("This step is not allowed by the rules."))
-
-
-def _render_detail(
-    request: HttpRequest, case: Any, *, bound: dict[str, Any] | None = None, status: int = 200
-) -> HttpResponse:
-    bound = bound or {}
-    acting = can_act(request.user, case)
-    actions = allowed_actions(Status(case.status)) if acting else []
-    designating = acting and identity.designates(request.user, case)
-    context = {
-        "case": case,
-        "events": identity.actor_labels(case, case_timeline(case=case, public_only=False)),
-        "attachments": case_attachments(case=case),
-        "related": related_cases(case=case, user=request.user),
-        "duplicates": duplicate_candidates(case=case, user=request.user) if acting else [],
-        "can_merge": (Action.MERGE, Status(case.status)) in TRANSITIONS,
-        "actions": actions,
-        "forms": _action_forms(case, actions, bound),
-        "assign_form": (bound.get("assign") or _assign_form(request.user, case))
-        if designating
-        else None,
-        "split_form": (bound.get("split") or forms.SplitForm(initial={"kind": case.kind}))
-        if acting
-        else None,
-        "sender": identity.sender_shown(request.user, case),
-        "show_identity": identity.entitled(request.user, case),
-    }
-    return render(request, "cases/detail.html", context, status=status)
-
-
-def _assign_form(user: Any, case: Any) -> forms.AssignForm:
-    """The officers `user` may make the handler: never themselves, for a head's delegate."""
-    self_allowed = not user.is_authenticated or identity.may_designate(user, case, user)
-    return forms.AssignForm(agency_id=case.agency_id, exclude=None if self_allowed else user.pk)

@@ -30,13 +30,14 @@ from .identity import (
     attachment_open,
     designates,
     identity_open,
+    pairable,
     public_attachment_open,
 )
 from .imports import cases_import
 from .letter_form import LetterPost, letter_fields, token_new
 from .models import Attachment, Case, Channel
 from .queries import case_by_tracking_code
-from .views import _render_detail
+from .views_case import form_ids, render_case_page
 
 INTAKE_PAGE = "cases/intake.html"
 
@@ -179,16 +180,16 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
     if not designates(request.user, case):
         raise PermissionDenied
-    form = forms.AssignForm(request.POST, agency_id=case.agency_id)
+    form = forms.AssignForm(request.POST, agency_id=case.agency_id, auto_id=form_ids("assign"))
     if not form.is_valid():
-        return _render_detail(request, case, bound={"assign": form}, status=422)
+        return render_case_page(request, case, bound={"assign": form}, status=422)
     try:
         services.case_assign(
             case=case, by=_officer(request), assignee=form.cleaned_data["assignee"]
         )
     except services.AssignmentRefused:
         form.add_error("assignee", SELF_DESIGNATION)
-        return _render_detail(request, case, bound={"assign": form}, status=422)
+        return render_case_page(request, case, bound={"assign": form}, status=422)
     except services.ConcurrentUpdate:
         messages.error(
             request, _("Someone else changed this letter a moment ago. Check and try again.")
@@ -202,9 +203,9 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def split(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, write=True)
-    form = forms.SplitForm(request.POST)
+    form = forms.SplitForm(request.POST, auto_id=form_ids("split"))
     if not form.is_valid():
-        return _render_detail(request, case, bound={"split": form}, status=422)
+        return render_case_page(request, case, bound={"split": form}, status=422)
     part = services.case_split(case=case, by=_officer(request), **form.cleaned_data)
     messages.success(
         request, _("New letter %(code)s split from this one.") % {"code": part.tracking_code}
@@ -220,6 +221,9 @@ def link(request: HttpRequest, pk: int, other: int, merge: bool = False) -> Http
     target = get_case_for_user(request.user, other, write=True)
     if target.pk == case.pk:
         raise Http404
+    if not pairable(case, target):
+        messages.error(request, _("A sealed letter cannot be linked to a letter that is not."))
+        return redirect(case)
     score = similarity.score(case_text(case), case_text(target))
     try:
         if merge:

@@ -22,3 +22,21 @@ def client_address(request: HttpRequest) -> str:
         return str(ipaddress.ip_address(hops[-count]))
     except ValueError:
         return remote
+
+
+IPV6_HOUSEHOLD = 64  # the prefix a provider gives one subscriber (RFC 6177): one line, one home
+
+
+def household(address: str) -> str:
+    """What one client owns of `address`, for caps per client: an IPv4 address itself, an
+    IPv6 address's /64 network (one subscriber picks any of its 2^64 addresses at will), an
+    IPv4-mapped IPv6 address as the IPv4 it carries. Anything unparsable comes back as it is."""
+    try:
+        parsed = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/{IPV6_HOUSEHOLD}", strict=False))
+    return str(parsed)

@@ -11,6 +11,8 @@ from typing import ClassVar, Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from .delivery import failure
+
 logger = logging.getLogger("danvan.sms")
 
 
@@ -44,5 +46,10 @@ class MemoryBackend:
 
 
 def send_sms(to: str, text: str, reference: str = "") -> None:
+    """Send through the configured gateway, or raise DeliveryFailed without the number (a
+    gateway's error is stored and logged; `delivery.py`)."""
     backend: SmsBackend = import_string(settings.DANVAN_SMS_BACKEND)()
-    backend.send(to, text, reference)
+    try:
+        backend.send(to, text, reference)
+    except Exception as error:
+        raise failure(error, to) from None

@@ -24,6 +24,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
+from . import office_check
 from .pdf_check import PdfLimits, PdfRefused, check_pdf
 
 MIB = 1024 * 1024
@@ -94,6 +95,9 @@ MESSAGES = {
     "archive_bomb": _("The file %(name)s looks like a compressed bomb and was refused."),
     "archive_unsafe": _(
         "The file %(name)s contains hidden parts we do not accept. Save it again from Word or Excel and attach it once more."
+    ),
+    "office_active": _(
+        "The file %(name)s contains macros, ActiveX controls, embedded objects or links that run when it is opened; we do not accept them. Save it again as a plain Word (.docx) or Excel (.xlsx) file, or print it to PDF, and attach it once more."
     ),
     "pdf_unsafe": _(
         "The file %(name)s contains scripts, links, actions or attached files we do not accept. Print it again to a plain PDF (Print, then Save as PDF) and attach it once more."
@@ -240,6 +244,8 @@ def _check_content(name: str, shown: str, data: bytes) -> tuple[str, bytes]:
         return kind, data
     if kind == "zip":
         return _check_office(shown, data), data
+    if office_check.ole_has_macros(data):
+        raise UploadRejected("office_active", name=shown)
     # An "anh.jpg" that is something else gets the message a citizen understands.
     code = "not_an_image" if _extension(name) in IMAGE_EXTENSIONS else "type_not_allowed"
     raise UploadRejected(code, name=shown)
@@ -339,10 +345,10 @@ def _check_office(shown: str, data: bytes) -> str:
     """DOCX or XLSX, looked at through the zip directory without extracting anything."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_package(shown, archive, outer=True)  # a macro-enabled one of any kind
             kind = _office_kind(archive.namelist())
             if kind is None:
                 raise UploadRejected("type_not_allowed", name=shown)
-            _check_package(shown, archive, outer=True)
             return kind
     except ZIP_ERRORS as exc:
         raise UploadRejected("type_not_allowed", name=shown) from exc
@@ -368,6 +374,8 @@ def _check_package(shown: str, archive: zipfile.ZipFile, *, outer: bool) -> None
         raise UploadRejected("archive_bomb", name=shown)
     for member in members:
         _check_member(shown, archive, member, outer=outer)
+    if office_check.active_package(archive, archive.read):
+        raise UploadRejected("office_active", name=shown)
 
 
 def _inflates_too_much(member: zipfile.ZipInfo) -> bool:
@@ -379,9 +387,12 @@ def _check_member(
     shown: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, outer: bool
 ) -> None:
     name = member.orig_filename
-    if _escapes(name) or name.rsplit("/", 1)[-1].lower().startswith("vbaproject"):
-        raise UploadRejected("archive_unsafe", name=shown)  # a path out, or macros
-    if member.is_dir() or not _is_archive(name, _head(archive, member)):
+    if _escapes(name):
+        raise UploadRejected("archive_unsafe", name=shown)  # a path out
+    head = b"" if member.is_dir() else _head(archive, member)
+    if office_check.active_member(name, head):
+        raise UploadRejected("office_active", name=shown)  # macros, controls, OLE objects
+    if member.is_dir() or not _is_archive(name, head):
         return
     if not (outer and EMBEDDED_PACKAGE.fullmatch(name)):
         raise UploadRejected("archive_unsafe", name=shown)

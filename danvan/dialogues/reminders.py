@@ -10,7 +10,6 @@ the due date; 0 is the due date itself).
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.utils import timezone, translation
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from danvan.accounts.queries import agency_members
 from danvan.core import outbox
+from danvan.core.delivery import send_email
 
 from .access import OWNER_REMINDED_ROLES
 from .models import Commitment, CommitmentStatus, Reminder
@@ -95,5 +95,5 @@ def _send(row: Reminder) -> str:
             "text": row.commitment.text[:80],
         }
     link = f"{settings.DANVAN_SITE_URL}/staff/commitments/{row.commitment_id}/"
-    send_mail(subject, f"{subject}\n{link}", None, [row.to_user.email])
+    send_email(subject, f"{subject}\n{link}", row.to_user.email)
     return Reminder.State.SENT

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import User
 from danvan.cases.models import Case
+from danvan.core.clients import household
 from danvan.core.storage import storing
 from danvan.core.uploads import CleanFile
 from danvan.places.models import Agency
@@ -169,8 +170,9 @@ def question_vote(*, question: Question, voter: str, address: str | None = None)
 
 def _address_key(address: str | None) -> str:
     # A keyed hash: the count needs equality only, and a table of voters' addresses would
-    # be personal data kept for nothing.
-    key = salted_hmac("danvan.dialogues.vote-address", address or "unknown", algorithm="sha256")
+    # be personal data kept for nothing. An IPv6 /64 is one household (`household`).
+    owned = household(address) if address else "unknown"
+    key = salted_hmac("danvan.dialogues.vote-address", owned, algorithm="sha256")
     return key.hexdigest()
 
 

@@ -364,6 +364,58 @@ def _cell(cell: _Cell, text: str, *, bold: bool = False) -> None:
     run.font.size, run.font.bold = Pt(12), bold
 
 
+def periodic_report(doc: DocumentObject) -> None:
+    title(
+        doc,
+        "BÁO CÁO",
+        "Kết quả công tác tiếp công dân, tiếp nhận, xử lý đơn thư, "
+        "giải quyết khiếu nại, tố cáo {{ period }}",
+    )
+    doc.add_paragraph("{%p for section in sections %}")
+    line(doc, "{{ section.heading }}", bold=True, align="justify")
+    doc.add_paragraph("{%p for item in section.lines %}")
+    line(doc, "{{ item }}", align="justify")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endfor %}")
+    line(doc)
+    _table(doc, KIND_COLUMNS, "kinds", "row")
+
+
+KIND_COLUMNS = [("Loại đơn", 30, "kind"), ("Tiếp nhận", 20, "received"),
+                ("Đúng hạn", 20, "on_time"), ("Trễ hạn", 20, "late"),
+                ("Tỷ lệ đúng hạn (%)", 25, "on_time_pct"), ("Đang giải quyết", 25, "open"),
+                ("Quá hạn", 20, "overdue")]  # fmt: skip
+AGENCY_COLUMNS = [("STT", 10, "n"), ("Cơ quan, đơn vị", 50, "name"),
+                  ("Tiếp nhận", 17, "received"), ("Đúng hạn (%)", 18, "on_time_pct"),
+                  ("Đang giải quyết", 18, "open"), ("Quá hạn", 15, "overdue"),
+                  ("Hài lòng (/5)", 17, "rating"), ("Ngày tiếp dân", 20, "reception")]  # fmt: skip
+
+
+def _table(doc: DocumentObject, columns: list[tuple[str, int, str]], rows: str, row: str) -> None:
+    table = doc.add_table(rows=4, cols=len(columns))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for n, (heading, width, key) in enumerate(columns):
+        table.columns[n].width = Mm(width)
+        for each in table.rows:
+            each.cells[n].width = Mm(width)
+        _cell(table.rows[0].cells[n], heading, bold=True)
+        _cell(table.rows[2].cells[n], f"{{{{ {row}.{key} }}}}")
+    _cell(table.rows[1].cells[0], f"{{%tr for {row} in {rows} %}}")
+    _cell(table.rows[3].cells[0], "{%tr endfor %}")
+
+
+def agencies_annex(doc: DocumentObject) -> None:
+    """After the signature: every agency's figures, one row each."""
+    doc.add_page_break()  # type: ignore[no-untyped-call]
+    line(doc, "Phụ lục", bold=True)
+    line(doc, "SỐ LIỆU THEO CƠ QUAN, ĐƠN VỊ {{ period|upper }}", bold=True)
+    line(doc, "(Kèm theo Báo cáo số {{ number }}/{{ symbol }} ngày {{ day }}/{{ month }}/"
+         "{{ year }} của {{ agency }})", italic=True)  # fmt: skip
+    line(doc)
+    _table(doc, AGENCY_COLUMNS, "agencies", "row")
+
+
 KINDS: dict[str, tuple[str, Callable[[DocumentObject], None]]] = {
     "acceptance_notice": ("Thông báo thụ lý", acceptance_notice),
     "forwarding_slip": ("Phiếu chuyển đơn", forwarding_slip),
@@ -371,10 +423,12 @@ KINDS: dict[str, tuple[str, Callable[[DocumentObject], None]]] = {
     "answer": ("Văn bản trả lời, quyết định giải quyết", answer),
     "conclusion_notice": ("Thông báo kết luận tiếp công dân", conclusion_notice),
     "evaluation_decision": ("Quyết định công bố kết quả đánh giá", evaluation_decision),
+    "periodic_report": ("Báo cáo định kỳ tiếp công dân, xử lý đơn thư", periodic_report),
 }
 # Parts a kind adds after the closing block.
 AFTER_CLOSING: dict[str, Callable[[DocumentObject], None]] = {
     "evaluation_decision": results_annex,
+    "periodic_report": agencies_annex,
 }
 
 

@@ -29,6 +29,8 @@ class DocumentKind(models.TextChoices):
     CONCLUSION_NOTICE = "conclusion_notice", _("Reception conclusion notice")  # TB kết luận
     # Quyết định công bố kết quả đánh giá, xếp loại công tác dân vận chính quyền.
     EVALUATION_DECISION = "evaluation_decision", _("Decision on the evaluation results")
+    # Báo cáo định kỳ công tác tiếp công dân, xử lý đơn thư, giải quyết khiếu nại, tố cáo.
+    PERIODIC_REPORT = "periodic_report", _("Periodic report on reception and letters")
 
 
 # Every document has the NĐ 30/2020 header (`official_header` builds it) and closing block.
@@ -64,6 +66,9 @@ FIELDS: dict[str, list[str]] = {
         "rows",
         *CLOSING,
     ],
+    # The province's (or an agency's) periodic report for a month, quarter, half or year:
+    # sections of text, a table per kind of letter, and an annex with every agency.
+    DocumentKind.PERIODIC_REPORT: [*HEADER, "period", "sections", "kinds", "agencies", *CLOSING],
 }
 
 # Values an uploaded template is tried with before it is accepted.
@@ -115,6 +120,31 @@ SAMPLE: dict[str, object] = {
             "tier": "Không đủ điều kiện xếp loại",
             "flag": "",
         },
+    ],
+    "period": "quý IV năm 2026",
+    "sections": [{"heading": "I. Công tác tiếp công dân", "lines": ["Tiếp 12 lượt công dân."]}],
+    "kinds": [
+        {
+            "kind": "Khiếu nại",
+            "received": "12",
+            "on_time": "10",
+            "late": "2",
+            "on_time_pct": "83,3",
+            "open": "4",
+            "overdue": "1",
+        }
+    ],
+    "agencies": [
+        {
+            "n": "1",
+            "name": "Ủy ban nhân dân phường Phố Hiến",
+            "received": "40",
+            "on_time_pct": "90,0",
+            "open": "5",
+            "overdue": "1",
+            "rating": "4,20",
+            "reception": "3/3",
+        }
     ],
     "recipients": ["Như trên;", "Lưu: VT."],
     "signer_title": "TM. Ủy ban nhân dân\nChủ tịch",

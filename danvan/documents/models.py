@@ -82,3 +82,23 @@ class DocumentTemplate(models.Model):
             else:
                 self.file.seek(0)
         return data
+
+
+class DocumentNumber(models.Model):
+    """The running number of an agency's outgoing documents in a year ("Số: 12/TB-UBND").
+
+    Its table was created by cases, which numbered documents before this app did.
+    """
+
+    agency = models.ForeignKey("places.Agency", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "cases_documentnumber"
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="document_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last}"

@@ -15,7 +15,6 @@ by the next run (`requeue_stuck`), as everywhere else (danvan.core.outbox).
 from datetime import date, datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.urls import reverse
@@ -26,6 +25,7 @@ from danvan.accounts.models import Membership
 from danvan.accounts.queries import agency_members
 from danvan.accounts.roles import Role
 from danvan.core import outbox
+from danvan.core.delivery import send_email
 from danvan.rulebook.store import current_calendar
 
 from .models import Assessment, AssessmentStatus, Reminder, Round, RoundStatus
@@ -128,5 +128,5 @@ def _send(row: Reminder) -> str:
         subject = _("Evaluation %(year)s: the %(what)s is due on %(due)s") % {
             "year": row.round.year, "what": what, "due": row.due_on.strftime("%d/%m/%Y")}  # fmt: skip
     link = f"{settings.DANVAN_SITE_URL}{reverse('evaluation:index')}"
-    send_mail(subject, f"{subject}\n{link}", None, [row.to_user.email])
+    send_email(subject, f"{subject}\n{link}", row.to_user.email)
     return Reminder.State.SENT

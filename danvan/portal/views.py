@@ -10,9 +10,10 @@ from django.views.decorators.http import require_GET
 from danvan.accounts.access import agency_ids_of, can_open_staff_home, memberships_of, roles_of
 from danvan.accounts.roles import Role
 from danvan.cases.access import ACTING_ROLES
-from danvan.cases.hotspots import current_hot_issues
+from danvan.dialogues.access import can_organise_any
 from danvan.dialogues.queries import staff_home_dialogues, staff_home_overdue
 from danvan.evaluation.access import can_open_evaluation
+from danvan.insights.hotspots import current_hot_issues
 from danvan.places.queries import successors_in_force, unit_search
 from danvan.reception.queries import sessions_on
 
@@ -46,11 +47,12 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "is_head": Role.HEAD in roles,
         "is_auditor": Role.AUDITOR in roles,
         "memberships": memberships_of(request.user),
-        "hot_issues": current_hot_issues(agency_ids=agencies),
+        "hot_issues": current_hot_issues(user=request.user, agency_ids=agencies),
         "sessions_today": sessions_on(agency_ids=acting, day=timezone.localdate()),
         "dialogues": staff_home_dialogues(agency_ids=acting),
         "overdue_commitments": staff_home_overdue(agency_ids=acting),
         "evaluation": can_open_evaluation(request.user),
+        "dialogue_pages": can_organise_any(request.user),
     }
     return render(request, "portal/staff_home.html", context)
 

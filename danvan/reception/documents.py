@@ -5,7 +5,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import Membership, User
-from danvan.cases.documents import agency_header
+from danvan.documents.numbering import agency_header
 from danvan.documents.services import DocumentKind, render_document
 
 from .models import ReceptionSession, SessionStatus

@@ -196,7 +196,9 @@ def _entry(
     *, agency: Agency, session: ReceptionSession | None, received_on: date, visitor: Visitor,
     by: User, **fields: Any,
 ) -> ReceptionEntry:  # fmt: skip
-    secret = visitor.kind == Kind.DENUNCIATION  # the identity is sealed with the case
+    # The identity is sealed with the case: a denunciation's, or any row of a sealed letter.
+    case = fields.get("case")
+    secret = visitor.kind == Kind.DENUNCIATION or bool(case and case.identity_sealed)
     text = _masked_for(visitor) if secret else _as_typed
     if "result" in fields:
         fields["result"] = text(fields["result"])
@@ -210,6 +212,23 @@ def _entry(
     )  # fmt: skip
     entry.save()
     return entry
+
+
+def entries_seal(case: Case, sender: dict[str, str]) -> int:
+    """The logbook rows of `case`, which has just been sealed, keep no identity: name, ID
+    number, address and representatives cleared, their texts masked as the case's are.
+    Returns how many rows changed."""
+    changed = 0
+    for entry in ReceptionEntry.objects.filter(case=case):
+        own = {"name": entry.citizen_name, "id_number": entry.id_number, "address": entry.address}
+        masked = [mask_sender(text, sender, own, *({"name": n} for n in entry.representatives))
+                  for text in (entry.content, entry.result, entry.notes, entry.earlier_handling)]  # fmt: skip
+        ReceptionEntry.objects.filter(pk=entry.pk).update(
+            citizen_name="", id_number="", address="", representatives=[], content=masked[0],
+            result=masked[1], notes=masked[2], earlier_handling=masked[3],
+        )  # fmt: skip
+        changed += 1
+    return changed
 
 
 def _as_typed(text: str) -> str:

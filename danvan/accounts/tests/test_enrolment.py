@@ -264,12 +264,12 @@ def test_devices_cannot_be_added_or_edited_in_the_admin(client_as, demo_user):
     admin = client_as(Role.ADMINISTRATOR)
     device = twofactor.confirmed_device(demo_user(Role.HEAD))
     key = device.key
-    assert admin.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    assert admin.get("/admin/accounts/authenticatorapp/add/").status_code == 403
     assert admin.get("/admin/otp_static/staticdevice/").status_code == 404  # no page at all
-    admin.post(f"/admin/otp_totp/totpdevice/{device.pk}/change/", {"key": "ab" * 20})
+    admin.post(f"/admin/accounts/authenticatorapp/{device.pk}/change/", {"key": "ab" * 20})
     device.refresh_from_db()
     assert device.key == key
-    assert admin.get("/admin/otp_totp/totpdevice/").status_code == 200
+    assert admin.get("/admin/accounts/authenticatorapp/").status_code == 200
 
 
 def enrolled_with_recovery_codes(user: User) -> tuple[Client, list[str]]:

@@ -238,3 +238,25 @@ def test_a_code_is_sent_once_even_when_its_task_runs_twice(post):
     assert contact.deliver_contact_code.call(row.pk) == "already handled"
     assert len(sms_to(PHONE)) == 1
     assert MemoryBackend.references == [f"contact-code:{row.pk}"]
+
+
+def test_one_ipv6_household_cannot_send_codes_to_many_phones(settings):
+    """Each sign-up from a fresh address of one /64 counts against the same client limit."""
+    from danvan.accounts.contact import Throttled
+    from danvan.accounts.services import SignupDetails, signup_start
+    from danvan.core.clients import household
+
+    settings.DANVAN_CONTACT_CODES_PER_CLIENT_HOUR = 3
+
+    def start(n: int) -> None:
+        details = SignupDetails(full_name="Lê Văn Tám", phone=f"+8498765432{n}", email=None,
+                                password="Matkhau@2026")  # fmt: skip
+        signup_start(details=details, client_address=f"2001:db8:5:6::{n + 1:x}")
+
+    for n in range(3):
+        start(n)
+    with pytest.raises(Throttled):
+        start(3)
+    assert ContactCode.objects.count() == 3
+    kept = set(ContactCode.objects.values_list("client_address", flat=True))
+    assert kept == {household("2001:db8:5:6::1")}  # the household, not each address

@@ -94,7 +94,7 @@ def test_the_url_confs_have_workspace_pages_and_they_all_sit_under_the_gate():
 def test_an_unverified_official_is_sent_to_verify_from_every_workspace_url(client_as, role):
     client = unverified(client_as(role))
     paths = [sample_path(path) for _, path in workspace_routes()]
-    paths += ["/admin/", "/admin/accounts/user/", "/admin/otp_totp/totpdevice/"]
+    paths += ["/admin/", "/admin/accounts/user/", "/admin/accounts/authenticatorapp/"]
     for path in paths:
         for method in (client.get, client.post):
             response = method(path)

@@ -40,3 +40,16 @@ def test_behind_the_proxy_each_anonymous_client_has_its_own_limit(
     assert [topics("203.0.113.7") for _ in range(3)] == [200, 200, 429]
     assert topics("203.0.113.8") == 200  # another citizen behind the same proxy
     assert topics("198.51.100.1, 203.0.113.7") == 429  # a forged first entry changes nothing
+
+
+@pytest.mark.django_db
+def test_an_ipv6_household_shares_one_anonymous_limit(client: Client, settings: Any) -> None:
+    """A subscriber holds a whole /64: a fresh address of it for every call gains nothing."""
+    settings.DANVAN_PROXY_COUNT = 1
+    settings.DANVAN_API_RATE_ANONYMOUS = "2/min"
+
+    def topics(address: str) -> int:
+        return client.get(f"{URL}/topics", headers={"X-Forwarded-For": address}).status_code
+
+    assert [topics(f"2001:db8:7:8::{n + 1:x}") for n in range(3)] == [200, 200, 429]
+    assert topics("2001:db8:7:9::1") == 200  # the next household

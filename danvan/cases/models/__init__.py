@@ -2,11 +2,9 @@
 
 from .duplicates import CaseFingerprint, CaseLink
 from .held import HeldFile
-from .hot import HotIssue
 from .identity import DenouncerIdentity, HandlingDelegation, IdentityLook
 from .letter import Attachment, Case, CaseEvent, Channel
 from .notices import Notification
-from .outgoing import DocumentNumber
 from .triage import KeywordRule, RoutingRule, SuggestionModel, SuggestionSettings, Topic
 
 __all__ = [
@@ -17,10 +15,8 @@ __all__ = [
     "CaseLink",
     "Channel",
     "DenouncerIdentity",
-    "DocumentNumber",
     "HandlingDelegation",
     "HeldFile",
-    "HotIssue",
     "IdentityLook",
     "KeywordRule",
     "Notification",

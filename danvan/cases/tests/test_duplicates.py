@@ -99,3 +99,59 @@ def test_an_officer_cannot_link_to_a_letter_of_another_agency(pair, client_as):
     response = client_as(Role.HANDLING_OFFICER).post(f"/staff/cases/{second.pk}/link/{first.pk}/")
     assert response.status_code == 404
     assert not CaseLink.objects.exists()
+
+
+# Issue 16: a sealed letter is never offered or linked beside a plain one ----------------------
+
+
+@pytest.fixture
+def same_sender(submit):
+    """The same person writes a complaint and, about the same matter, a denunciation."""
+    plain = submit(kind="complaint", title="Khiếu nại bồi thường", content=LAND)
+    sealed = submit(kind="denunciation", title="Tố cáo sai phạm bồi thường", topic=None,
+                    content=LAND + " Cán bộ địa chính nhận tiền của các hộ liền kề.")  # fmt: skip
+    return plain, sealed
+
+
+def test_a_sealed_letter_is_never_a_candidate_beside_a_plain_one(same_sender, handler, head):
+    plain, sealed = same_sender
+    for user in (handler, head):
+        assert duplicate_candidates(case=plain, user=user) == []
+        assert duplicate_candidates(case=sealed, user=user) == []
+    twin = s.case_submit(kind="denunciation", title="Tố cáo", content=LAND, unit=sealed.unit)
+    assert [c.case for c in duplicate_candidates(case=sealed, user=handler)] == [twin]
+
+
+def test_the_pages_offer_no_such_pair_and_a_forged_link_is_refused(same_sender, client_as):
+    plain, sealed = same_sender
+    client = client_as(Role.HANDLING_OFFICER)
+    for case, other in ((plain, sealed), (sealed, plain)):
+        page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+        assert f"/staff/cases/{other.pk}/" not in page
+        response = client.post(f"/staff/cases/{case.pk}/link/{other.pk}/")
+        assert response.status_code == 302
+        merged = client.post(f"/staff/cases/{case.pk}/merge/{other.pk}/")
+        assert merged.status_code == 302
+    assert not CaseLink.objects.exists()
+    assert not Case.objects.filter(merged_into__isnull=False).exists()
+
+
+def test_a_denunciation_split_from_a_plain_letter_is_shown_beside_it_only_to_its_handler(
+    submit, handler, head, demo_user, client_as
+):
+    plain = submit(kind="petition")
+    part = s.case_split(case=plain, by=handler, kind="denunciation", title="Tố cáo cán bộ",
+                        content="Cán bộ địa chính nhận tiền.")  # fmt: skip
+    assert part.identity_sealed
+    assert not plain.identity_sealed
+    officer = client_as(Role.HANDLING_OFFICER)
+    assert (
+        f"/staff/cases/{part.pk}/" not in officer.get(f"/staff/cases/{plain.pk}/").content.decode()
+    )
+    assert (
+        f"/staff/cases/{plain.pk}/" not in officer.get(f"/staff/cases/{part.pk}/").content.decode()
+    )
+    s.case_assign(case=part, by=head, assignee=handler)
+    assert f"/staff/cases/{part.pk}/" in officer.get(f"/staff/cases/{plain.pk}/").content.decode()
+    auditor = client_as(Role.AUDITOR)
+    assert f"/staff/cases/{plain.pk}/" in auditor.get(f"/staff/cases/{part.pk}/").content.decode()

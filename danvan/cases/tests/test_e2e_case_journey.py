@@ -4,8 +4,10 @@ import io
 import re
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
+from danvan.cases.actions import ACTIONS
 from testsupport.platform import serious_accessibility_violations, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +35,9 @@ def act(page, case_url, action, fill=None):
         else:
             field.fill(value)
     form.locator("button[type=submit]").click()
-    page.get_by_text("Đã lưu.").wait_for()
+    with translation.override("vi"):
+        done = str(ACTIONS[action].done)
+    page.get_by_text(done).wait_for()
 
 
 def citizen_files_a_complaint(page, base, tmp_path):

@@ -6,8 +6,10 @@ from datetime import date
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from danvan.cases.imports import cells, reading
+from danvan.cases.imports.checking import shown
 from danvan.cases.imports.reading import Invalid, Text, sheet_read
 
 HEADER = "Ngày nhận,Loại đơn,Nội dung,Xã/Phường"
@@ -134,3 +136,11 @@ def test_text_is_limited_and_kept_on_one_line_unless_multiline():
 def test_an_old_commune_is_read_with_its_district(written, expected):
     assert reading.commune_and_district(written) == expected
     assert reading.commune_bare(expected[0]) in {"minh tan", "pho hien"}
+
+
+def test_a_reading_message_is_translated_where_it_is_shown():
+    message = reading.text("Columns missing from the header row: {columns}.", columns="nội dung")
+    with translation.override("vi"):
+        assert str(shown(message)) == "Dòng tiêu đề thiếu các cột: nội dung."
+    with translation.override("en"):
+        assert str(shown(message)) == "Columns missing from the header row: nội dung."

@@ -30,3 +30,19 @@ def request(remote: str, forwarded: str | None = None) -> HttpRequest:
 def test_the_client_behind_trusted_proxies(settings, proxies, forwarded, expected) -> None:
     settings.DANVAN_PROXY_COUNT = proxies
     assert client_address(request("127.0.0.1", forwarded)) == expected
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:12:34::1", "2001:db8:12:34::/64"),
+        ("2001:DB8:12:34:ffff:ffff:ffff:fffe", "2001:db8:12:34::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("not-an-address", "not-an-address"),
+    ],
+)
+def test_one_household_per_ipv4_address_or_ipv6_64(address, expected) -> None:
+    from danvan.core.clients import household
+
+    assert household(address) == expected

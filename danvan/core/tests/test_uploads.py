@@ -263,7 +263,7 @@ def plain_zip(members):
         (package({"../../evil.sh": b"x"}), "archive_unsafe"),
         (package({"/etc/cron.d/evil": b"x"}), "archive_unsafe"),
         (package({"C:\\evil.bat": b"x"}), "archive_unsafe"),
-        (package({"word/vbaProject.bin": b"macro"}), "archive_unsafe"),
+        (package({"word/vbaProject.bin": b"macro"}), "office_active"),
         (package({"word/media/image1.png": plain_zip({"a.exe": b"MZ"})}), "archive_unsafe"),
         (package({"word/media/x.rar": b"x"}), "archive_unsafe"),
         (package({"word/embeddings/Sheet1.xlsx": package({"a.zip": b"x"})}), "archive_unsafe"),

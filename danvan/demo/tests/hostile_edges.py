@@ -34,6 +34,7 @@ from danvan.dialogues import forms as dialogue_forms
 from danvan.dialogues.models import Commitment, CommitmentStatus, Dialogue
 from danvan.evaluation import forms as evaluation_forms
 from danvan.evaluation.services import RoundPlan, round_open, round_start_review
+from danvan.insights import forms as insights_forms
 from danvan.places.models import Agency, Unit
 from danvan.privacy.forms import DataRequestForm
 from danvan.reception import forms as reception_forms
@@ -271,8 +272,10 @@ WEB_EDGES: list[Edge] = [
                     "content": "Cột đèn số 3 bị nghiêng."}),
     Edge(case_forms.ClassifyForm, Role.HANDLING_OFFICER, _act("received", "classify"),
          lambda w: {"kind": "feedback", "topic": str(w.topic.pk), "note": "Đúng lĩnh vực."}),
-    Edge(case_forms.NoteForm, Role.HANDLING_OFFICER, _act("classified", "accept"),
+    Edge(case_forms.AcceptForm, Role.HANDLING_OFFICER, _act("classified", "accept"),
          lambda w: {"note": "Thụ lý."}),
+    Edge(case_forms.NoteForm, Role.HANDLING_OFFICER, _act("resolved", "close"),
+         lambda w: {"note": "Kết thúc."}),
     Edge(case_forms.DeclineForm, Role.HANDLING_OFFICER, _act("received", "decline"),
          lambda w: {"reason": "duplicate", "note": "Trùng đơn đã nhận."}),
     Edge(case_forms.ForwardForm, Role.HANDLING_OFFICER, _act("received", "forward"),
@@ -411,4 +414,4 @@ WEB_EDGES += [
 
 # Forms with no text field (nothing to fuzz), and the forms the API and admin tests post.
 NO_TEXT = {case_forms.AssignForm, case_forms.ImportForm, evaluation_forms.RoundForm,
-           evaluation_forms.AssessorForm}  # fmt: skip
+           evaluation_forms.AssessorForm, insights_forms.FiltersForm}  # fmt: skip

@@ -267,7 +267,7 @@ def test_a_failing_reminder_is_retried_a_bounded_number_of_times(
     def broken(*args, **kwargs):
         raise ConnectionError("mail server down")
 
-    monkeypatch.setattr("danvan.dialogues.reminders.send_mail", broken)
+    monkeypatch.setattr("danvan.dialogues.reminders.send_email", broken)
     with django_capture_on_commit_callbacks(execute=False):
         commitments_remind(TODAY)
     for _attempt in range(MAX_ATTEMPTS + 2):

@@ -165,3 +165,22 @@ def test_a_counted_vote_is_confirmed_with_and_without_htmx(question, client_as):
     fragment = Client().post(vote_url(question), HTTP_HX_REQUEST="true").content.decode()
     assert COUNTED in fragment
     assert tally(question) == (1, 1)
+
+
+def test_an_ipv6_household_counts_as_one_address(question):
+    """A subscriber holds a whole /64 and may vote from a fresh address of it each time."""
+    with override_settings(DANVAN_VOTES_PER_ADDRESS=3):
+        for n in range(10):
+            Client(REMOTE_ADDR=f"2001:db8:12:34::{n + 1:x}").post(vote_url(question))
+        assert tally(question) == (0, 3)
+        Client(REMOTE_ADDR="2001:db8:12:34:ffff:ffff:ffff:fffe").post(vote_url(question))
+        assert tally(question) == (0, 3)
+        Client(REMOTE_ADDR="2001:db8:12:35::1").post(vote_url(question))  # the next household
+        assert tally(question) == (0, 4)
+
+
+def test_an_ipv4_mapped_address_counts_as_its_ipv4(question):
+    with override_settings(DANVAN_VOTES_PER_ADDRESS=2):
+        for remote in ("203.0.113.7", "::ffff:203.0.113.7", "::ffff:cb00:7107"):
+            Client(REMOTE_ADDR=remote).post(vote_url(question))
+    assert tally(question) == (0, 2)

@@ -5,6 +5,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from danvan.accounts.roles import Role
+
 pytestmark = pytest.mark.django_db
 
 
@@ -21,3 +23,16 @@ def test_a_commune_in_force_links_its_commitments_and_an_old_one_does_not():
     assert Client().get(link).status_code == 200
     old = Client().get("/units/", {"q": "Hồng Châu"}).content.decode()  # a pre-2025 ward
     assert 'href="/cam-ket/don-vi/' not in old.split("Hồng Châu")[1].split("</tr>")[0]
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [(Role.RECEPTION_OFFICER, True), (Role.HANDLING_OFFICER, True), (Role.HEAD, True),
+     (Role.SUPERVISOR, False), (Role.AUDITOR, False)],
+)  # fmt: skip
+def test_the_workspace_links_the_dialogue_pages_to_those_who_open_them(client_as, role, shown):
+    client = client_as(role)
+    page = client.get(reverse("portal:staff-home")).content.decode()
+    for name in ("dialogues:staff-list", "dialogues:commitments"):
+        assert (f'href="{reverse(name)}"' in page) is shown
+        assert client.get(reverse(name)).status_code == (200 if shown else 403)

@@ -51,11 +51,12 @@ class Command(BaseCommand):
             ("remind_commitments", minutes * 60),
             ("remind_evaluation", minutes * 60),
             ("detect_hot_issues", 3600 if minutes > 0 else 0),
+            ("refresh_insights", minutes * 60),
             ("train_suggesters", 24 * 3600 if minutes > 0 else 0),
             ("plan_reception_sessions", 24 * 3600 if minutes > 0 else 0),
             ("sweep_retention", 24 * 3600 if minutes > 0 else 0),
         ]
-        # Started one after another, not all at once: seven Python processes starting
+        # Started one after another, not all at once: eight Python processes starting
         # beside the web server kept an old office PC (or a loaded test machine) from
         # answering the first page for minutes.
         sweepers = [

@@ -15,6 +15,7 @@ from danvan.demo.services import (
     demo_password,
     demo_totp_secret,
 )
+from danvan.insights.rollup import refresh as refresh_insights
 from danvan.places.models import Unit
 
 
@@ -54,3 +55,5 @@ class Command(BaseCommand):
         self.stdout.write(f"demo dialogues_created={demo_dialogues_load()}")
         round_ = demo_round_load()
         self.stdout.write(f"demo evaluation_round={round_.year if round_ else '-'}")
+        # The overview's figures at once, not at serve's first refresh minutes later.
+        self.stdout.write(f"demo insights_refreshed_s={refresh_insights():.2f}")

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from danvan.cases.hotspots import detect
+from danvan.insights.hotspots import detect
 
 
 class Command(BaseCommand):

@@ -18,7 +18,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .models import Case, CaseFingerprint, HotIssue, Topic
+from danvan.accounts.access import AnyUser
+from danvan.cases.access import visible_cases
+from danvan.cases.identity import without_sealed
+from danvan.cases.models import Case, CaseFingerprint, Topic
+
+from .models import HotIssue
 
 WINDOW_DAYS = 7
 HISTORY_WEEKS = 8
@@ -27,6 +32,7 @@ SPIKE_Z = 3.0  # standard deviations above the usual weekly rate
 CLUSTER_MIN = 3
 CLUSTER_SHARED_KEYS = 2
 OTHER_TOPIC = "khac"
+LETTERS_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -120,18 +126,57 @@ def _groups(ids: list[int]) -> list[set[int]]:
 
 
 def _cluster_save(today: date, members: set[int]) -> None:
-    first = Case.objects.filter(pk__in=members).order_by("received_at").first()
     units = Counter(Case.objects.filter(pk__in=members).values_list("unit_id", flat=True))
     issue = HotIssue.objects.create(kind=HotIssue.Kind.CLUSTER, detected_on=today,
                                     count=len(members), unit_id=units.most_common(1)[0][0],
-                                    label=first.title if first else "")  # fmt: skip
+                                    label=_plain_label(members))  # fmt: skip
     issue.cases.set(members)
 
 
-def current_hot_issues(*, agency_ids: set[int] | None, today: date | None = None) -> list[HotIssue]:
-    """This week's findings touching the agencies' letters (all of them for None)."""
+def _plain_label(members: set[int]) -> str:
+    """A cluster is named after its first letter that was never sealed: a denunciation's
+    subject, even masked, is not for everyone who sees the hot issues."""
+    first = without_sealed(Case.objects.filter(pk__in=members)).order_by("received_at").first()
+    return first.title if first else ""
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter of a hot issue as the staff home lists it."""
+
+    pk: int
+    tracking_code: str
+    title: str
+    identity_sealed: bool
+
+
+def current_hot_issues(
+    *, user: AnyUser, agency_ids: set[int] | None, today: date | None = None
+) -> list[HotIssue]:
+    """This week's findings touching the agencies' letters (all of them for None).
+
+    Each issue's `letters` are those of its letters `user` may open (up to LETTERS_SHOWN;
+    the page leaves a sealed one's subject out). A cluster is named after its first plain
+    letter, whatever was stored before this rule.
+    """
     today = today or timezone.localdate()
     issues = HotIssue.objects.filter(detected_on__gt=today - timedelta(days=WINDOW_DAYS))
     if agency_ids is not None:
         issues = issues.filter(cases__agency_id__in=agency_ids).distinct()
-    return list(issues.select_related("topic", "unit").prefetch_related("cases")[:10])
+    found = list(issues.select_related("topic", "unit")[:10])
+    members = HotIssue.cases.through.objects.filter(hotissue__in=found)
+    open_ids = set(
+        visible_cases(user).filter(pk__in=members.values("case_id")).values_list("pk", flat=True)
+    )
+    by_issue: dict[int, list[Letter]] = defaultdict(list)
+    rows = members.order_by("case__received_at", "case_id").values_list(
+        "hotissue_id", "case_id", "case__tracking_code", "case__title", "case__identity_sealed"
+    )
+    for issue_id, pk, code, title, sealed in rows:
+        by_issue[issue_id].append(Letter(pk, code, title, sealed))
+    for issue in found:
+        letters = by_issue[issue.pk]
+        issue.letters = [c for c in letters if c.pk in open_ids][:LETTERS_SHOWN]  # type: ignore[attr-defined]
+        if issue.kind == HotIssue.Kind.CLUSTER:
+            issue.label = next((c.title for c in letters if not c.identity_sealed), "")
+    return found

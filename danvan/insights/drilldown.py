@@ -1,0 +1,113 @@
+"""The letters behind a figure of the overview, a page at a time in the queue's order.
+
+Rows carry no text and no sender: number, kind, topic, agency, commune, status, dates.
+Each row says whether the user may open the letter (cases.access), and only then links.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from danvan.accounts.access import AnyUser
+from danvan.cases.access import visible_cases
+from danvan.cases.models import Case
+from danvan.cases.queries import deadline_page
+from danvan.cases.workflow import OPEN, Status
+
+from .access import Scope
+from .models import HotIssue
+from .queries import Filters, topic_subtree
+
+PAGE_SIZE = 50
+WHAT = ("received", "open", "overdue", "hot")
+RUNNING = sorted(OPEN - {Status.INFO_REQUESTED})
+
+
+@dataclass(frozen=True)
+class Behind:
+    """What a figure counts: `what` of WHAT, narrowed by the overview's filters."""
+
+    what: str
+    filters: Filters
+    agency: int | None = None
+    issue: int | None = None
+
+
+@dataclass(frozen=True)
+class LetterPage:
+    rows: list[Case]
+    openable: set[int]
+    next_key: str | None
+
+
+def letters_behind(*, user: AnyUser, scope: Scope, behind: Behind, after: str | None) -> LetterPage:
+    """Open and overdue letters in the queue's order (earliest deadline first); received
+    letters and a hot issue's newest first. An unreadable key starts from the first page."""
+    cases = _cases(scope, behind).select_related("agency", "unit", "topic")
+    if behind.what in ("open", "overdue"):
+        dated_only = behind.what == "overdue"
+        page = deadline_page(cases, after=after, size=PAGE_SIZE, dated_only=dated_only)
+        rows, next_key = page.cases, page.next_key
+    else:
+        rows, next_key = _newest_first(cases, after)
+    ids = [case.pk for case in rows]
+    openable = set(visible_cases(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return LetterPage(rows, openable, next_key)
+
+
+def _newest_first(cases: QuerySet[Case], after: str | None) -> tuple[list[Case], str | None]:
+    """A page by receipt, newest first, after the key `<received_at>~<id>`: one range of
+    the index (agency, received_at) per agency, whatever the page's depth."""
+    key = _parse_key(after)
+    if key is not None:
+        moment, pk = key
+        cases = cases.filter(Q(received_at__lt=moment) | Q(received_at=moment, id__lt=pk))
+    rows = list(cases.order_by("-received_at", "-id")[: PAGE_SIZE + 1])
+    if len(rows) <= PAGE_SIZE:
+        return rows, None
+    last = rows[PAGE_SIZE - 1]
+    return rows[:PAGE_SIZE], f"{last.received_at.isoformat()}~{last.pk}"
+
+
+def _parse_key(text: str | None) -> tuple[datetime, int] | None:
+    moment, _, pk = (text or "").partition("~")
+    try:
+        parsed = datetime.fromisoformat(moment)
+    except ValueError:
+        return None
+    if not pk.isdigit() or len(pk) > 18 or timezone.is_naive(parsed):
+        return None
+    return parsed, int(pk)
+
+
+def _cases(scope: Scope, behind: Behind) -> QuerySet[Case]:
+    f = behind.filters
+    cases = Case.objects.all()
+    if behind.agency is not None:
+        cases = cases.filter(agency_id=behind.agency)
+    else:  # every agency in scope: one index range each (agency first in every index)
+        cases = cases.filter(agency_id__in=sorted(scope.agency_ids))
+    if f.unit:
+        cases = cases.filter(unit_id=f.unit)
+    if f.topic:
+        cases = cases.filter(topic_id__in=topic_subtree(f.topic))
+    if f.kind:
+        cases = cases.filter(kind=f.kind)
+    return _what(cases, behind)
+
+
+def _what(cases: QuerySet[Case], behind: Behind) -> QuerySet[Case]:
+    if behind.what == "open":
+        return cases.filter(status__in=sorted(OPEN))
+    if behind.what == "overdue":
+        return cases.filter(status__in=RUNNING, due_on__lt=timezone.localdate())
+    if behind.what == "hot":
+        members = HotIssue.cases.through.objects.filter(hotissue_id=behind.issue or 0)
+        return cases.filter(pk__in=members.values("case_id"))
+    zone = timezone.get_default_timezone()
+    period = behind.filters.period
+    t0 = datetime.combine(period.start, time.min, tzinfo=zone)
+    t1 = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone)
+    return cases.filter(merged_into__isnull=True, received_at__gte=t0, received_at__lt=t1)
