@@ -24,6 +24,7 @@ SMOKE = {
     "cases": (["--count", "200", "--samples", "5"], "targets_met="),
     "language": (["--count", "200", "--samples", "5", "--train", "200"], "targets_met="),
     "evaluation": (["--count", "200", "--repeat", "1"], "round_metrics_target="),
+    "insights": (["--count", "200", "--requests", "5"], "report_xlsx_s_target="),
     "soak": (["--dry", "--cases", "200"], "dry=ok"),
 }
 TIMEOUT = 300

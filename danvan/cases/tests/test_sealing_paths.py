@@ -10,6 +10,7 @@ from danvan.audit.models import AuditEntry
 from danvan.cases import services as s
 from danvan.cases.delegations import Written, delegation_create
 from danvan.cases.identity import IdentityHidden, entitled, identity_open
+from danvan.cases.writes import attachments_add
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +118,7 @@ def test_a_part_of_a_sealed_letter_keeps_its_files_and_documents_sealed(submit, 
     origin = submit(kind="denunciation", topic=None)
     part = s.case_split(case=origin, by=handler, kind="complaint", title="Khiếu nại",
                         content="Khiếu nại quyết định thu hồi đất.")  # fmt: skip
-    [added] = s.attachments_add(part, [scan()], by=handler, source="officer")
+    [added] = attachments_add(part, [scan()], by=handler, source="officer")
     assert added.sealed
     part = s.case_classify(case=part, by=handler, kind="complaint", topic=None)
     part = s.case_accept(case=part, by=handler)
