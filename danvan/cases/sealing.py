@@ -104,10 +104,8 @@ def _file_seal(attachment: Attachment) -> None:
         data = handle.read()
     old_name = attachment.file.name or ""
     storage = attachment.file.storage
-    with storing(f"attachment {attachment.name}"):
-        new_name = storage.save(
-            f"cases/sealed/{uuid.uuid4().hex}{PurePath(old_name).suffix}",
-            ContentFile(sealed.seal_bytes(data)),
-        )
+    target = f"cases/sealed/{uuid.uuid4().hex}{PurePath(old_name).suffix}"
+    with storing(f"attachment {target}"):  # not the sender's name for the file
+        new_name = storage.save(target, ContentFile(sealed.seal_bytes(data)))
     Attachment.objects.filter(pk=attachment.pk).update(file=new_name, sealed=True)
     transaction.on_commit(lambda: storage.delete(old_name))

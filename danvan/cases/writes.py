@@ -113,7 +113,8 @@ def attachments_add(
                                 size=clean.size, sha256=clean.sha256, uploaded_by=by,
                                 source=source, is_public=public, sealed=secret,
                                 document_kind=document_kind)  # fmt: skip
-        with storing(f"attachment {clean.name}"):
+        # The log names the stored file, never the sender's name for it (it may name them).
+        with storing(f"attachment {stored_name}"):
             attachment.file.save(stored_name, ContentFile(content), save=True)
         saved.append(attachment)
     return saved

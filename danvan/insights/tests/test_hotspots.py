@@ -145,7 +145,7 @@ def test_a_cluster_named_after_a_sealed_letter_before_is_named_after_a_plain_one
 def test_the_admin_shows_no_letter_of_a_hot_issue(mixed_cluster, client_as):
     sealed = mixed_cluster[0]
     issue = HotIssue.objects.get(kind="cluster")
-    page = client_as(Role.ADMINISTRATOR).get(f"/admin/cases/hotissue/{issue.pk}/change/")
+    page = client_as(Role.ADMINISTRATOR).get(f"/admin/insights/hotissue/{issue.pk}/change/")
     assert page.status_code == 200
     text = page.content.decode()
     assert "Xe chở đất gây bụi" in text  # the label, named after a plain letter
