@@ -23,7 +23,7 @@ BATCH = 50_000
 OFFICER_SHARE = 0.30  # of all cases, with the demo handling officer's agency
 PROVINCIAL_SHARE = 0.20
 REGULARS = 5_000  # phones behind a tenth of the signed letters
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # as danvan.cases.services.tracking_code_new
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # as danvan.cases.submission.tracking_code_new
 
 KINDS = {"feedback": 45, "petition": 25, "complaint": 20, "denunciation": 10}
 STATUSES = {"received": 4, "classified": 2, "accepted": 2, "in_progress": 4, "info_requested": 1,

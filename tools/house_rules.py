@@ -24,7 +24,7 @@ from pathlib import Path
 
 MAX_LINES = 500
 KNOWN = Path(__file__).with_name("house_rules_known.txt")
-FIRST_PARTY = ("danvan", "bench", "config", "deploy", "tools")
+FIRST_PARTY = ("danvan", "bench", "config", "deploy", "evaluate", "testsupport", "tools")
 SIZED = "danvan"
 
 

@@ -100,6 +100,7 @@ class AuthenticatorDeviceAdmin(_RemoveOnly, TOTPDeviceAdmin):  # type: ignore[mi
     """django-otp's page with our words (its field names are plain English), on the proxy
     model that gives the device a Vietnamese name."""
 
+    form = TextModelForm  # never edited here, but every admin form goes through the normaliser
     list_display = ["official", "device_name", "created", "last_used", "in_use"]
     list_filter: list[str] = []
     search_help_text = _("Search by the official's email.")

@@ -10,7 +10,6 @@ the border); else the commune whose name the address names.
 """
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -18,9 +17,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.phone import normalize_phone
+from danvan.cases.draft import LetterDraft, Sender
 from danvan.cases.idempotency import IdempotencyKeyReused
 from danvan.cases.models import Case, Channel, Topic
-from danvan.cases.services import case_submit
+from danvan.cases.submission import case_submit
 from danvan.cases.triage.reference import topic_by_code
 from danvan.cases.workflow import Kind
 from danvan.core.forms import TextForm
@@ -91,13 +91,11 @@ class LetterForm(TextForm):
 
 
 def letter_submit(
-    fields: dict[str, Any], *, key: ApiKey | None, idempotency_key: str | None = None,
-    on_created: Callable[[Case], None] | None = None,
-) -> Case:  # fmt: skip
-    """Check `fields` and register the letter; ApiError with every wrong field otherwise.
-
-    `on_created` is called only when a new letter is stored (not for a retry's first one).
-    The same key with a different letter: ApiError idempotency_key_reused, nothing stored.
+    fields: dict[str, Any], *, key: ApiKey | None, idempotency_key: str | None = None
+) -> tuple[Case, bool]:
+    """Check `fields` and register the letter: (the case, whether it was created now, not
+    a retry's first one); ApiError with every wrong field otherwise. The same key with a
+    different letter: ApiError idempotency_key_reused, nothing stored.
     """
     form = LetterForm(fields)
     if not form.is_valid():
@@ -110,32 +108,29 @@ def letter_submit(
         )
     unit = unit_for(data)
     try:
-        return _submit(data, unit=unit, topic=topic, idempotency_key=idempotency_key,
-                       on_created=on_created)  # fmt: skip
+        return case_submit(
+            draft=api_draft(data, unit=unit, topic=topic), by=None, idempotency_key=idempotency_key
+        )
     except IdempotencyKeyReused as error:  # the first letter is not named: keys are guessable
         raise ApiError("idempotency_key_reused") from error
 
 
-def _submit(
-    data: dict[str, Any], *, unit: Unit, topic: Topic, idempotency_key: str | None,
-    on_created: Callable[[Case], None] | None,
-) -> Case:  # fmt: skip
+def api_draft(data: dict[str, Any], *, unit: Unit, topic: Topic) -> LetterDraft:
+    """The letter an API call sends (`LetterForm`'s cleaned data); no name, phone or e-mail
+    makes it anonymous."""
     location = (data["lat"], data["long"]) if data["lat"] is not None else None
-    return case_submit(
+    sender = Sender(name=data["name"], phone=data["phone"], email=data["email"])
+    return LetterDraft(
         kind=data["kind"],
         title=data["title"] or _title(data["description"]),
         content=_content(data),
         unit=unit,
         topic=topic,
+        sender=sender,
         anonymous=not (data["name"] or data["phone"] or data["email"]),
-        name=data["name"],
-        phone=data["phone"],
-        email=data["email"],
         place=data["address_string"],
         location=location,
         channel=Channel.API,
-        idempotency_key=idempotency_key,
-        on_created=on_created,
     )
 
 

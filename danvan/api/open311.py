@@ -339,10 +339,8 @@ def requests_post(call: Call) -> Doc:
     full_name = f"{data['first_name']} {data['last_name']}".strip()
     fields["name"] = call.params.get("attribute[name]", "").strip() or full_name
     secret = _token(call.request.headers.get("Idempotency-Key", ""), key)
-    created: list[Case] = []
     try:
-        case = letter_submit(fields, key=key, idempotency_key=IDEMPOTENCY_PREFIX + secret,
-                             on_created=created.append)  # fmt: skip
+        case, created = letter_submit(fields, key=key, idempotency_key=IDEMPOTENCY_PREFIX + secret)
     except ApiError as error:
         raise _in_open311_names(error) from error
     row = {

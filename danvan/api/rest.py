@@ -271,8 +271,7 @@ def case_create(
         require(key, Scope.SUBMIT)
     token = _idempotency(idempotency_key, key)
     fields = {name: value for name, value in payload.dict().items() if value is not None}
-    created: list[Case] = []
-    case = letter_submit(fields, key=key, idempotency_key=token, on_created=created.append)
+    case, created = letter_submit(fields, key=key, idempotency_key=token)
     body = {
         "tracking_code": case.tracking_code,
         "status": case.status,

@@ -1,8 +1,8 @@
 """Letters about the same matter: found by text fingerprints, linked or merged by an officer.
 
 Nothing is dropped: a merged letter keeps its own record and its citizen is told of the
-answer given to the letter it joined. Public notes never reveal the other letter's code
-(a tracking code opens a letter's page) nor who wrote it.
+answer given to the letter it joined (`services.case_resolve`). Public notes never reveal
+the other letter's code (a tracking code opens a letter's page) nor who wrote it.
 """
 
 from dataclasses import dataclass
@@ -18,7 +18,9 @@ from danvan.language import similarity
 from .access import visible_cases
 from .identity import pairable
 from .models import Case, CaseFingerprint, CaseLink
+from .notifications import notify_citizen
 from .workflow import Action
+from .writes import case_event, case_move
 
 # Letters sharing the most keys, scored exactly (1M bench: the original ranked first in 207/211).
 CANDIDATES_SCANNED = 10
@@ -82,18 +84,17 @@ def case_link(*, case: Case, other: Case, by: User, score: float | None = None) 
     with transaction.atomic():
         _link_both(case, other, by, CaseLink.Kind.RELATED, score)
         for one, two in ((case, other), (other, case)):
-            _linked_event(one, two, by, Action.LINK)
+            _linked_event(one, two, by)
 
 
 def case_merge(*, case: Case, into: Case, by: User, score: float | None = None) -> Case:
     """Close `case` into `into`: handled there, its citizen told now and when answered."""
-    from .services import _move
-
     with transaction.atomic():
         _link_both(case, into, by, CaseLink.Kind.MERGED, score)
-        merged = _move(case, Action.MERGE, by, data={"into": into.pk}, merged_into=into,
-                       closed_at=timezone.now(), due_on=None)  # fmt: skip
-        _linked_event(into, case, by, Action.LINK)
+        merged, event = case_move(case, Action.MERGE, by, data={"into": into.pk},
+                                  merged_into=into, closed_at=timezone.now(), due_on=None)  # fmt: skip
+        notify_citizen(merged, event)
+        _linked_event(into, case, by)
     return merged
 
 
@@ -104,17 +105,7 @@ def _link_both(case: Case, other: Case, by: User, kind: str, score: float | None
         )
 
 
-def _linked_event(case: Case, other: Case, by: User, action: Action) -> None:
-    from .services import _event
-
+def _linked_event(case: Case, other: Case, by: User) -> None:
     # No note: the citizen reads the action's name, never the other letter's code or writer.
-    _event(case, action, by, data={"other": other.pk})
-
-
-def answer_merged(case: Case, by: User | None) -> None:
-    """Tell each citizen whose letter was merged into `case` the answer it received."""
-    from .services import _event
-
-    for merged in Case.objects.filter(merged_into=case):
-        Case.objects.filter(pk=merged.pk).update(answer=case.answer, resolved_at=case.resolved_at)
-        _event(merged, Action.RESOLVE, by, note=case.answer, data={"via": case.pk})
+    event = case_event(case, Action.LINK, by, data={"other": other.pk})
+    notify_citizen(case, event)

@@ -56,8 +56,9 @@ def files_hold(*, holder: str, token: str, files: Sequence[CleanFile]) -> list[H
 def _hold(holder: str, token: str, clean: CleanFile) -> HeldFile:
     row = HeldFile(token=token, holder=holder, name=clean.name, content_type=clean.content_type,
                    size=clean.size, sha256=clean.sha256)  # fmt: skip
-    with storing(f"held file {clean.name}"):
-        row.file.save(f"{uuid.uuid4().hex}.sealed", ContentFile(sealed.seal_bytes(clean.data)))
+    stored = f"{uuid.uuid4().hex}.sealed"
+    with storing(f"held file {stored}"):  # not the sender's name for the file
+        row.file.save(stored, ContentFile(sealed.seal_bytes(clean.data)))
     return row
 
 
@@ -77,7 +78,7 @@ def files_open(held: Iterable[HeldFile]) -> tuple[list[CleanFile], list[HeldFile
 
 
 def _read(row: HeldFile) -> bytes | None:
-    with storing(f"held file {row.name}"):
+    with storing(f"held file {row.file.name}"):
         try:
             with row.file.open("rb") as handle:
                 token = handle.read()

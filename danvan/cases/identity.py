@@ -12,8 +12,9 @@ the sender asks here, and nowhere else decides:
 - the tracking page and its documents (`public_documents`, `public_attachment_open`);
 - related letters by sender (`sender_link_fields`, `without_sealed`), by split or round
   (`link_shown`), and duplicate candidates and links (`pairable`);
-- notices and documents (`notice_address`, `document_addressee`: the platform's own reads),
-  and a part split from a sealed letter (`sealed_sender`);
+- notices, documents and masking what officers type (`notice_address`, `document_addressee`,
+  `masked_texts`: the platform's own reads), and a part split from a sealed letter
+  (`sealed_sender`);
 - the person's data export (`own_identities`); the APIs (`plain_sender`, `without_sealed`);
 - who may designate a sealed letter's handler (`may_designate`), and whether a letter sealed
   by its reclassification keeps the handler it had (`designated`).
@@ -33,6 +34,7 @@ from danvan.accounts.access import AnyUser, agency_ids_of, roles_of
 from danvan.accounts.models import User
 from danvan.accounts.roles import Role
 from danvan.core import sealed
+from danvan.language.pii import mask_sender
 
 from .access import can_act
 from .delegations import is_delegate
@@ -292,6 +294,23 @@ def notice_address(case: Case) -> tuple[str, str]:
     email = email or (account.email if account else "") or ""
     phone = phone or (account.phone if account else "") or ""
     return email, phone
+
+
+def masked_texts(case: Case, texts: list[str]) -> list[str]:
+    """What an officer typed on a sealed letter (a note, the answer), with its sender's
+    details masked: the history and the tracking page show them, not only the handler.
+    The platform reads the sealed sender to do it (one look, logged as "masking")."""
+    if not case.identity_sealed or not any(texts):
+        return texts
+    opened = contact_for_notice(case, "masking")
+    sender = {field: opened.get(field, "") for field in FIELDS}
+    account = [account_contact(case.citizen)] if case.citizen else []
+    return [mask_sender(text, sender, *account) if text else text for text in texts]
+
+
+def account_contact(account: User) -> dict[str, str]:
+    """The filing account's name and contact: identity too, masked with the sender's."""
+    return {"name": account.full_name, "phone": account.phone or "", "email": account.email or ""}
 
 
 def document_addressee(case: Case) -> str:

@@ -14,19 +14,23 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.access import AnyUser
+from danvan.accounts.models import User
 from danvan.core.storage import FORM_MESSAGE, StorageUnavailable
 from danvan.core.uploads import CleanFile, UploadRejected, check_totals, check_upload, read_limited
 
 from .access import visible_cases
+from .draft import LetterDraft, Sender
 from .forms import TOKEN
 from .held import files_held, files_hold, files_open, files_rebind, files_release
 from .idempotency import IdempotencyKeyReused
@@ -72,12 +76,33 @@ def reused_for(user: AnyUser, first: Case) -> Reused:
     return Reused(first.tracking_code, url, token_new())
 
 
-def letter_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """What the citizen and the reception forms share; nothing personal when anonymous."""
+def citizen_draft(data: dict[str, Any], *, citizen: User | None) -> LetterDraft:
+    """The citizen's web form (`forms.SubmitForm`), filed from their account if signed in."""
+    return _draft(data, citizen=citizen)
+
+
+def paper_draft(data: dict[str, Any]) -> LetterDraft:
+    """A paper letter or a walk-in typed by an officer (`forms.IntakeForm`). The day it was
+    received goes into the retry digest: its hour is now when it is today."""
+    received_on = data["received_on"]
+    return _draft(data, channel=data["channel"], people_count=data["people_count"],
+                  received_at=received_at(received_on), extra={"received_on": received_on})  # fmt: skip
+
+
+def _draft(data: dict[str, Any], **more: Any) -> LetterDraft:
+    """What the two forms share; nothing personal when anonymous."""
     anonymous = bool(data["anonymous"])
-    fields = {key: "" if anonymous else data[key] for key in PERSONAL}
-    fields.update({key: data[key] for key in ("kind", "title", "content", "unit", "topic")})
-    return {**fields, "anonymous": anonymous, "place": data["place"]}
+    sender = Sender() if anonymous else Sender(**{key: data[key] for key in PERSONAL})
+    return LetterDraft(kind=data["kind"], title=data["title"], content=data["content"],
+                       unit=data["unit"], topic=data["topic"], sender=sender,
+                       anonymous=anonymous, place=data["place"], **more)  # fmt: skip
+
+
+def received_at(received_on: date) -> datetime:
+    """Today: now. An earlier day: the start of office hours, so deadlines count from it."""
+    if received_on == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(received_on, time(8, 0)))
 
 
 @dataclass

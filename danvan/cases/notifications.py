@@ -41,7 +41,8 @@ from .workflow import Action
 
 logger = logging.getLogger("danvan.notifications")
 
-# Steps the citizen is told about (LTC Art. 9 and LKN Art. 12 require most of them).
+# Steps the citizen is told about (LTC Art. 9 and LKN Art. 12 require most of them): the
+# services of these steps queue the notice themselves (notify_citizen), with the event.
 NOTIFIED = frozenset(
     {Action.ACCEPT, Action.DECLINE, Action.FORWARD, Action.GUIDE, Action.REQUEST_INFO,
      Action.EXTEND, Action.RESOLVE, Action.LINK, Action.MERGE}

@@ -18,10 +18,11 @@ from danvan.accounts.models import User
 from danvan.audit.services import record
 from danvan.language.search import remove_document
 
-from . import timing as deadlines
+from . import timing
 from .access import can_decide_retention
 from .models import Attachment, Case, CaseEvent, CaseFingerprint, DenouncerIdentity, Notification
 from .workflow import Action
+from .writes import case_event
 
 
 class RetentionRefused(Exception):
@@ -69,11 +70,10 @@ def case_retain(*, case: Case, by: User, reason: str) -> Case:
         case = _locked(case)
         _check(case, by)
         before = case.retain_until
-        kept = deadlines.retention_until(archived=timezone.localdate())
+        kept = timing.retention_until(archived=timezone.localdate())
         Case.objects.filter(pk=case.pk).update(retain_until=kept.due, version=F("version") + 1)
-        CaseEvent.objects.create(case=case, action=Action.RETAIN, actor=by, is_public=False,
-                                 note=reason.strip(),
-                                 data={"retain_until": kept.due.isoformat(), "rule": kept.rule})  # fmt: skip
+        case_event(case, Action.RETAIN, by, is_public=False, note=reason.strip(),
+                   data={"retain_until": kept.due.isoformat(), "rule": kept.rule})  # fmt: skip
         record("case.retain", obj=case, object_repr=case.tracking_code, note=reason.strip(),
                changes={"retain_until": [before, kept.due]}, actor=by)  # fmt: skip
     case.refresh_from_db()
@@ -100,8 +100,8 @@ def case_destroy(*, case: Case, by: User, note: str = "") -> Case:
             answer="", rating_comment="", idempotency_key=None, submission_digest="",
             destroyed_at=now, version=F("version") + 1,
         )  # fmt: skip
-        CaseEvent.objects.create(case=case, action=Action.DESTROY, actor=by, at=now,
-                                 data={"rule": deadlines.ARCHIVE_RETENTION_RULE})  # fmt: skip
+        case_event(case, Action.DESTROY, by, at=now,
+                   data={"rule": timing.ARCHIVE_RETENTION_RULE})  # fmt: skip
         record("case.destroy", obj=case, object_repr=case.tracking_code, note=note.strip(),
                changes={"destroyed_at": [None, now], "attachments": attachments,
                         "sealed_identity_erased": bool(identities)},

@@ -23,7 +23,7 @@ from danvan.language.pii import mask_sender
 from danvan.language.search import index_document
 
 from .duplicates import fingerprint_store
-from .identity import FIELDS, contact_for_notice
+from .identity import FIELDS, account_contact
 from .models import Attachment, Case, CaseFingerprint, DenouncerIdentity
 
 # Sent with `case` when a stored letter becomes sealed, inside the sealing transaction: the
@@ -41,17 +41,13 @@ def sealed_letter(
     The filing account's name, phone and e-mail are masked too: the account is identity.
     """
     values = {field: (sender.get(field) or "").strip() for field in FIELDS}
-    masked = [_account(account)] if account else []
+    masked = [account_contact(account)] if account else []
     blob = {**values, "title": title, "content": content}
     return (
         blob,
         mask_sender(title, values, *masked)[:TITLE_MAX],
         mask_sender(content, values, *masked),
     )
-
-
-def _account(account: User) -> dict[str, str]:
-    return {"name": account.full_name, "phone": account.phone or "", "email": account.email or ""}
 
 
 def identity_store(case: Case, blob: dict[str, str]) -> None:
@@ -77,18 +73,6 @@ def case_seal(case: Case) -> None:
     _text_replace(case, title, content, **dict.fromkeys(PLAIN_SENDER, ""))
     attachments_seal(case)
     letter_sealed.send(sender=Case, case=case, sender_details=sender)
-
-
-def masked_texts(case: Case, texts: list[str]) -> list[str]:
-    """What an officer typed on a sealed letter (a note, the answer), with its sender's
-    details masked: the history and the tracking page show them, not only the handler.
-    The platform reads the sealed sender to do it (one look, logged as "masking")."""
-    if not case.identity_sealed or not any(texts):
-        return texts
-    opened = contact_for_notice(case, "masking")
-    sender = {field: opened.get(field, "") for field in FIELDS}
-    account = [_account(case.citizen)] if case.citizen else []
-    return [mask_sender(text, sender, *account) if text else text for text in texts]
 
 
 def _text_replace(case: Case, title: str, content: str, **plain: str) -> None:
@@ -120,10 +104,8 @@ def _file_seal(attachment: Attachment) -> None:
         data = handle.read()
     old_name = attachment.file.name or ""
     storage = attachment.file.storage
-    with storing(f"attachment {attachment.name}"):
-        new_name = storage.save(
-            f"cases/sealed/{uuid.uuid4().hex}{PurePath(old_name).suffix}",
-            ContentFile(sealed.seal_bytes(data)),
-        )
+    target = f"cases/sealed/{uuid.uuid4().hex}{PurePath(old_name).suffix}"
+    with storing(f"attachment {target}"):  # not the sender's name for the file
+        new_name = storage.save(target, ContentFile(sealed.seal_bytes(data)))
     Attachment.objects.filter(pk=attachment.pk).update(file=new_name, sealed=True)
     transaction.on_commit(lambda: storage.delete(old_name))

@@ -17,9 +17,10 @@ from danvan.accounts.queries import agency_members
 from danvan.accounts.roles import Role
 
 from .held import files_expire
-from .models import Case, CaseEvent
+from .models import Case
 from .notifications import notify_reminder, requeue_stuck
-from .workflow import OPEN, Action, Status
+from .services import case_mark_overdue
+from .workflow import OPEN, Status
 
 # While the citizen is asked for information the clock stops (pauses), so no overdue then.
 RUNNING = sorted(OPEN - {Status.INFO_REQUESTED})
@@ -44,25 +45,12 @@ def sweep(today: date | None = None) -> SweepReport:
 def mark_overdue(today: date) -> int:
     late = Case.objects.filter(
         overdue_since__isnull=True, due_on__lt=today, status__in=RUNNING
-    ).values_list("pk", "due_on")
+    ).only("pk", "due_on")
     marked = 0
     # Batches, not one open cursor: a marked row leaves the filter, so the loop ends.
     while batch := list(late[:1000]):
-        marked += sum(_mark(pk, due) for pk, due in batch if due is not None)
+        marked += sum(case_mark_overdue(case=case) for case in batch)
     return marked
-
-
-def _mark(pk: int, due: date) -> int:  # 1 when this sweep marked it
-    with transaction.atomic():
-        won = Case.objects.filter(pk=pk, overdue_since__isnull=True, due_on=due).update(
-            overdue_since=due + timedelta(days=1)
-        )
-        if won:
-            CaseEvent.objects.create(
-                case_id=pk, action=Action.MARK_OVERDUE, is_public=False,
-                at=timezone.now(), data={"due": due.isoformat()},
-            )  # fmt: skip
-        return won
 
 
 def send_reminders(today: date) -> int:

@@ -20,9 +20,10 @@ from danvan.language.highlight import highlight, snippet
 
 from . import forms, identity, services
 from .access import ACTING_ROLES, citizen_cases
-from .letter_form import LetterPost, letter_fields, token_new
+from .letter_form import LetterPost, citizen_draft, token_new
 from .models import Case
 from .queries import QueueFilters, case_by_tracking_code, case_queue, case_search, case_timeline
+from .submission import case_submit
 from .workflow import Kind, Status
 
 SUBMIT_PAGE = "cases/submit.html"
@@ -44,9 +45,9 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 def _citizen_submit(user: Any, data: dict[str, Any], files: list[CleanFile], token: str) -> Case:
-    return services.case_submit(
-        **letter_fields(data), citizen=user, files=files, idempotency_key=f"web:{token}"
-    )
+    draft = citizen_draft(data, citizen=user)
+    case, _created = case_submit(draft=draft, by=user, files=files, idempotency_key=f"web:{token}")
+    return case
 
 
 @require_GET

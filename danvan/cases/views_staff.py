@@ -1,6 +1,5 @@
 """Officers' work besides transitions: entering letters, files, identity, assigning, splitting."""
 
-from datetime import datetime, time
 from functools import partial
 from typing import Any, cast
 
@@ -34,9 +33,10 @@ from .identity import (
     public_attachment_open,
 )
 from .imports import cases_import
-from .letter_form import LetterPost, letter_fields, token_new
+from .letter_form import LetterPost, paper_draft, token_new
 from .models import Attachment, Case, Channel
 from .queries import case_by_tracking_code
+from .submission import case_submit
 from .views_case import form_ids, render_case_page
 
 INTAKE_PAGE = "cases/intake.html"
@@ -87,23 +87,9 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 
 def _intake_submit(by: User, data: dict[str, Any], files: list[CleanFile], token: str) -> Case:
-    return services.case_submit(
-        **letter_fields(data),
-        channel=data["channel"],
-        people_count=data["people_count"],
-        received_at=_received_at(data["received_on"]),
-        files=files,
-        by=by,
-        idempotency_key=f"intake:{token}",
-        digest_extra={"received_on": data["received_on"]},  # received_at: now, if today
-    )
-
-
-def _received_at(received_on: Any) -> datetime:
-    """Today: now. An earlier day: the start of office hours, so deadlines count from it."""
-    if received_on == timezone.localdate():
-        return timezone.now()
-    return timezone.make_aware(datetime.combine(received_on, time(8, 0)))
+    draft = paper_draft(data)
+    case, _created = case_submit(draft=draft, by=by, files=files, idempotency_key=f"intake:{token}")
+    return case
 
 
 @require_http_methods(["GET", "POST"])

@@ -43,7 +43,10 @@ HYPERLINK = re.compile(rb'Type\s*=\s*"[^"]*/hyperlink"', re.IGNORECASE)
 # A field that runs a program when the document opens or updates: DDE and DDEAUTO.
 DDE_FIELD = re.compile(rb'(?:<w:instrText[^>]*>|w:instr=")\s*DDE(?:AUTO)?\b', re.IGNORECASE)
 EXCEL_DDE = re.compile(rb"<(?:\w+:)?(?:ddeLink|oleLink)\b")
+# A cell formula that starts a program through DDE: =cmd|' /C calc'!A0, =MSEXCEL|'…'!…
+EXCEL_DDE_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*>[^<]*?[\w.]+\|\s*(?:'|&apos;|&#39;)")
 WORD_PART = re.compile(r"word/[^/]+\.xml", re.IGNORECASE)
+SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
 EXTERNAL_LINK = re.compile(r"xl/externalLinks/[^/]+\.xml", re.IGNORECASE)
 
 
@@ -64,7 +67,7 @@ def active_member(name: str, head: bytes) -> bool:
 
 def active_package(archive: zipfile.ZipFile, read: Callable[[zipfile.ZipInfo], bytes]) -> bool:
     """Declared active content: macro-enabled or OLE content types, relationships that run
-    or fetch something, DDE fields. `read` gives a member's bytes (sizes checked before)."""
+    or fetch something, DDE fields and formulas. `read` gives a member's bytes (sizes checked before)."""
     for member in archive.infolist():
         name = member.orig_filename
         if name == "[Content_Types].xml" and ACTIVE_TYPES.search(read(member)):
@@ -74,6 +77,8 @@ def active_package(archive: zipfile.ZipFile, read: Callable[[zipfile.ZipInfo], b
         if WORD_PART.fullmatch(name) and DDE_FIELD.search(read(member)):
             return True
         if EXTERNAL_LINK.fullmatch(name) and EXCEL_DDE.search(read(member)):
+            return True
+        if SHEET_PART.fullmatch(name) and EXCEL_DDE_FORMULA.search(read(member)):
             return True
     return False
 

@@ -18,7 +18,9 @@ from django.utils import timezone
 from danvan.accounts.models import User
 from danvan.cases import services as s
 from danvan.cases.delegations import agency_head
+from danvan.cases.draft import LetterDraft, Sender
 from danvan.cases.models import Case, Notification, Topic
+from danvan.cases.submission import case_submit
 from danvan.cases.sweep import mark_overdue
 from danvan.cases.workflow import DeclineReason
 from danvan.places.models import Agency, Unit
@@ -68,13 +70,16 @@ def _letter(rng: random.Random, number: int, unit: Unit, status: str, officer: U
     anonymous = kind in ("feedback", "petition") and rng.random() < 0.1
     name = "" if anonymous else rng.choice(NAMES)
     with _clock(received):
-        case = s.case_submit(
-            kind=kind, title=title, content=content.format(place=rng.choice(PLACES)),
-            unit=unit, topic=Topic.objects.get(code=topic_code), anonymous=anonymous,
-            name=name, phone="" if anonymous else f"+8491{rng.randint(1000000, 9999999)}",
-            address="" if anonymous else f"{rng.choice(PLACES)}, {unit.name}",
-            people_count=rng.choice([1, 1, 1, 2, 5, 12]), idempotency_key=f"{DEMO_KEY}{number}",
+        text = content.format(place=rng.choice(PLACES))  # the draws in the seed's order
+        sender = Sender() if anonymous else Sender(
+            name=name, phone=f"+8491{rng.randint(1000000, 9999999)}",
+            address=f"{rng.choice(PLACES)}, {unit.name}")  # fmt: skip
+        draft = LetterDraft(
+            kind=kind, title=title, content=text, unit=unit,
+            topic=Topic.objects.get(code=topic_code), anonymous=anonymous, sender=sender,
+            people_count=rng.choice([1, 1, 1, 2, 5, 12]),
         )  # fmt: skip
+        case, _created = case_submit(draft=draft, by=None, idempotency_key=f"{DEMO_KEY}{number}")
     _walk(rng, case, STEPS[status], received, officer)
     return case.pk
 

@@ -87,6 +87,7 @@ class ComplianceRow:
     agency_id: int = 0
     counted_from: date | None = None  # first day the duty is counted; None: none in the period
     from_office: bool = False  # counted from taking office (else from the schedule's start)
+    since: date | None = None  # the day the leader took office, or the schedule began
     rule: MinimumFrequency | None = None  # the minimum in force at the period's end
 
     @property
@@ -179,8 +180,17 @@ def _compliance_row(
         to_reschedule=counts.get("to_reschedule", 0), agency_id=latest.agency_id,
         counted_from=windows[0][0] if windows else None,
         from_office=from_office,
+        since=_since(terms, windows),
         rule=rule,
     )  # fmt: skip
+
+
+def _since(terms: list[tuple[date, date | None]], windows: list[tuple[date, date]]) -> date | None:
+    """The start of the term (or schedule) the count begins in."""
+    if not windows:
+        return None
+    first = windows[0][0]
+    return max((start for start, _ in terms if start <= first), default=first)
 
 
 def _required(role: str, first: date, last: date) -> int:

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.accounts.models import User
+from danvan.cases.draft import LetterDraft, Sender
 from danvan.cases.models import Case, Channel
-from danvan.cases.services import case_submit
+from danvan.cases.submission import case_submit
 from danvan.cases.workflow import Kind
 from danvan.language.pii import mask_sender
 from danvan.places.models import Agency, Unit
@@ -258,22 +259,30 @@ def entry_record(
     row = {"agency": agency, "session": session, "route": route, "result": result,
            "representatives": visitor.representatives, "notes": visitor.notes,
            "earlier_handling": visitor.earlier_handling}  # fmt: skip
-    created: list[Case] = []
     with transaction.atomic():
-        case = existing_case or case_submit(
-            kind=visitor.kind, title=_title(visitor.content), content=visitor.content, unit=unit,
-            name=visitor.name, phone=visitor.phone, address=visitor.address,
-            id_number=visitor.id_number, people_count=visitor.group_size,
-            channel=Channel.RECEPTION, received_at=received_at, by=by,
-            idempotency_key=idempotency_key, digest_extra=row, on_created=created.append,
-        )  # fmt: skip
-        retried = existing_case is None and not created
-        if retried and (first := ReceptionEntry.objects.filter(case=case).first()):
-            return first
+        if existing_case is not None:
+            case = existing_case
+        else:
+            draft = visitor_draft(visitor, unit=unit, received_at=received_at, row=row)
+            case, created = case_submit(draft=draft, by=by, idempotency_key=idempotency_key)
+            if not created and (first := ReceptionEntry.objects.filter(case=case).first()):
+                return first
         return _entry(
             agency=agency, session=session, received_on=timezone.localdate(received_at),
             visitor=visitor, by=by, route=route, result=result, case=case,
         )  # fmt: skip
+
+
+def visitor_draft(
+    visitor: Visitor, *, unit: Unit, received_at: datetime, row: dict[str, Any]
+) -> LetterDraft:
+    """The letter a visitor brings to the session; `row`, the rest of the logbook row, counts
+    in the retry digest (a changed row under the same key is another letter)."""
+    sender = Sender(name=visitor.name, phone=visitor.phone, address=visitor.address,
+                    id_number=visitor.id_number)  # fmt: skip
+    return LetterDraft(kind=visitor.kind, title=_title(visitor.content), content=visitor.content,
+                       unit=unit, sender=sender, people_count=visitor.group_size,
+                       channel=Channel.RECEPTION, received_at=received_at, extra=row)  # fmt: skip
 
 
 def entry_refuse(

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts.models import User
-from danvan.cases.documents import DOCX
 from danvan.cases.idempotency import IdempotencyKeyReused
 from danvan.cases.letter_form import posted, reused_for, token_new
 from danvan.cases.models import Case
+from danvan.cases.outgoing import DOCX
 from danvan.core.downloads import file_response
 from danvan.core.forms import field_error
 

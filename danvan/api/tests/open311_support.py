@@ -10,7 +10,7 @@ from django.test import Client
 
 from danvan.api.keys import key_issue
 from danvan.cases.models import Topic
-from danvan.cases.services import case_submit
+from danvan.cases.tests.letters import submit_letter
 from danvan.places.models import Unit
 
 BASE = "/open311/v2"
@@ -75,7 +75,7 @@ def letter(pho_hien):
             "location": (20.654321, 106.051234),
         }
         data.update(overrides)
-        return case_submit(**data)
+        return submit_letter(**data)
 
     return make
 

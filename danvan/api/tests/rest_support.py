@@ -9,7 +9,7 @@ from django.core.cache import cache
 from danvan.api.keys import key_issue, key_revoke
 from danvan.api.models import Scope
 from danvan.cases.models import Case, Topic
-from danvan.cases.services import case_submit
+from danvan.cases.tests.letters import submit_letter
 from danvan.places.models import Agency, Unit
 
 ALL = [Scope.SUBMIT, Scope.READ, Scope.ACT]
@@ -39,7 +39,7 @@ def letter(db: Any) -> Callable[..., Case]:
             "email": "an@example.vn",
         }
         data.update(overrides)
-        return case_submit(**data)
+        return submit_letter(**data)
 
     return make
 

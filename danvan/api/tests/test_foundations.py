@@ -145,7 +145,10 @@ class TestRateLimits:
 
 class TestIntake:
     def test_a_letter_is_registered_with_its_deadline_through_the_api_channel(self, pho_hien):
-        case = letter_submit(letter(lat="20.65", long="106.05", name="Trần Thị Bình"), key=None)
+        case, created = letter_submit(
+            letter(lat="20.65", long="106.05", name="Trần Thị Bình"), key=None
+        )
+        assert created
         assert case.channel == Channel.API
         assert case.unit == pho_hien
         assert case.due_on is not None
@@ -154,9 +157,10 @@ class TestIntake:
         assert not case.anonymous
 
     def test_the_same_idempotency_key_and_letter_give_the_same_case(self, db):
-        first = letter_submit(letter(), key=None, idempotency_key="abc")
-        again = letter_submit(letter(), key=None, idempotency_key="abc")
+        first, created = letter_submit(letter(), key=None, idempotency_key="abc")
+        again, created_again = letter_submit(letter(), key=None, idempotency_key="abc")
         assert again.pk == first.pk
+        assert (created, created_again) == (True, False)
         assert Case.objects.filter(idempotency_key="abc").count() == 1
 
     def test_the_same_idempotency_key_with_another_letter_is_refused(self, db):
@@ -209,15 +213,15 @@ class TestIntake:
 
 class TestPublic:
     def test_denunciations_complaints_and_sealed_letters_are_never_public(self, db):
-        public = letter_submit(letter(), key=None)
-        complaint = letter_submit(letter(kind="complaint", name="Lê Văn C"), key=None)
+        public, _ = letter_submit(letter(), key=None)
+        complaint, _ = letter_submit(letter(kind="complaint", name="Lê Văn C"), key=None)
         ids = set(public_cases().values_list("pk", flat=True))
         assert public.pk in ids
         assert complaint.pk not in ids
         assert not public_cases().filter(kind__in=["complaint", "denunciation"]).exists()
 
     def test_a_location_is_shown_to_about_a_hundred_metres(self, db):
-        case = letter_submit(letter(lat="20.656789", long="106.051234"), key=None)
+        case, _ = letter_submit(letter(lat="20.656789", long="106.051234"), key=None)
         assert public_location(case) == (20.657, 106.051)
 
 

@@ -11,7 +11,7 @@ from django.test import Client
 
 from danvan.accounts.roles import Role
 from danvan.cases.models import Case, Topic
-from danvan.cases.services import case_submit
+from danvan.cases.tests.letters import submit_letter
 from danvan.cases.workflow import Status
 from danvan.places.models import Unit
 
@@ -53,7 +53,7 @@ def letter(demo_user):
     """A public feedback letter naming its sender and the account's holder in its text."""
     citizen = demo_user(Role.CITIZEN)
     content = f"{TEXT} Tôi là {' / '.join(NAMES_WRITTEN)}, chủ tài khoản {citizen.full_name}."
-    return case_submit(
+    return submit_letter(
         kind="feedback", title="Đèn đường hỏng", content=content,
         unit=Unit.objects.get(level="commune", code="11953", valid_until=None),
         topic=Topic.objects.get(code="ha-tang"), citizen=citizen, name="Nguyễn Văn An",

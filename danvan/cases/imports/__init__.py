@@ -29,7 +29,7 @@ or a digest of the row when it has no number.
 
 The steps, one module each: `reading` (bytes to rows of cells) and `cells` (a cell to a
 value) are pure Python; `checking` and `communes` check the rows against the platform;
-`writing` registers them through `cases.services.case_submit`.
+`writing` registers them through `cases.submission.case_submit`.
 """
 
 from typing import IO

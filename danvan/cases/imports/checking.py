@@ -82,7 +82,7 @@ class Identity:
 
 @dataclass(frozen=True)
 class ImportRow:
-    """One valid row, ready for `case_submit`."""
+    """One valid row, ready for `case_submit` (`writing.row_draft`)."""
 
     row: int
     received: date

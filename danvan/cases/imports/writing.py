@@ -1,6 +1,5 @@
 """Registering the checked rows as letters, through `case_submit`, each at most once."""
 
-from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, time
 
@@ -9,9 +8,10 @@ from django.utils import timezone
 
 from danvan.accounts.models import User
 
+from ..draft import LetterDraft, Sender
 from ..idempotency import IdempotencyKeyReused
 from ..models import Case, Channel
-from ..services import case_submit
+from ..submission import case_submit
 from .checking import ImportReport, ImportRow
 
 # The hour of an old letter is unknown: take the opening of the office on that day.
@@ -35,9 +35,10 @@ def rows_write(report: ImportReport, *, by: User, atomic: bool) -> None:
     block: AbstractContextManager[object] = transaction.atomic() if atomic else nullcontext()
     with block:
         for row in todo:
-            created: list[Case] = []
             try:
-                case = _row_write(row, by=by, on_created=created.append)
+                case, created = case_submit(
+                    draft=row_draft(row), by=by, idempotency_key=row.idempotency_key
+                )
             except IdempotencyKeyReused:  # a changed copy of the row, imported meanwhile
                 report.skipped_existing += 1
                 continue
@@ -48,23 +49,13 @@ def rows_write(report: ImportReport, *, by: User, atomic: bool) -> None:
                 report.skipped_existing += 1
 
 
-def _row_write(row: ImportRow, *, by: User, on_created: Callable[[Case], None]) -> Case:
-    # For a denunciation, case_submit seals the identity apart (Luật Tố cáo Art. 47).
-    return case_submit(
-        kind=row.kind,
-        title=row.title,
-        content=row.content,
-        unit=row.unit,
-        topic=row.topic,
-        anonymous=not row.identity.name,
-        name=row.identity.name,
-        phone=row.identity.phone,
-        email=row.identity.email,
-        address=row.identity.address,
-        people_count=row.people_count,
-        channel=Channel.IMPORT,
-        idempotency_key=row.idempotency_key,
-        received_at=datetime.combine(row.received, RECEIVED_HOUR, timezone.get_default_timezone()),
-        by=by,
-        on_created=on_created,
-    )
+def row_draft(row: ImportRow) -> LetterDraft:
+    """The letter a row records; a denunciation's sender is sealed by `case_submit`
+    (Luật Tố cáo Art. 47)."""
+    who = row.identity
+    sender = Sender(name=who.name, phone=who.phone, email=who.email, address=who.address)
+    received_at = datetime.combine(row.received, RECEIVED_HOUR, timezone.get_default_timezone())
+    return LetterDraft(kind=row.kind, title=row.title, content=row.content, unit=row.unit,
+                       topic=row.topic, sender=sender, anonymous=not who.name,
+                       people_count=row.people_count, channel=Channel.IMPORT,
+                       received_at=received_at)  # fmt: skip

@@ -2,7 +2,7 @@ import pytest
 
 from danvan.accounts.roles import Role
 from danvan.cases.models import Topic
-from danvan.cases.services import case_submit
+from danvan.cases.tests.letters import submit_letter
 from danvan.places.models import Unit
 
 
@@ -27,7 +27,7 @@ def submit(pho_hien, demo_user):
             "email": "an@example.vn",
         }
         data.update(overrides)
-        return case_submit(**data)
+        return submit_letter(**data)
 
     return make
 

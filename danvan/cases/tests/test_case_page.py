@@ -164,3 +164,26 @@ def test_a_citizens_form_is_filled_with_the_phone_as_people_write_it(client_as):
     page = client_as(Role.CITIZEN).get("/gui-don/").content.decode()
     assert 'value="0912 345 678"' in page
     assert "+8491" not in page
+
+
+@pytest.mark.parametrize(
+    ("role", "answered", "status"),
+    [
+        (None, 302, Status.RECEIVED),  # to the sign-in page
+        (Role.CITIZEN, 404, Status.RECEIVED),
+        (Role.RECEPTION_OFFICER, 302, Status.RESOLVED),
+        (Role.HANDLING_OFFICER, 302, Status.RESOLVED),
+        (Role.HEAD, 302, Status.RESOLVED),
+        (Role.SUPERVISOR, 404, Status.RECEIVED),
+        (Role.AUDITOR, 404, Status.RECEIVED),
+        (Role.ADMINISTRATOR, 404, Status.RECEIVED),
+    ],
+)
+def test_the_one_step_answer_is_open_to_the_roles_that_act_and_no_other(
+    submit, client_as, role, answered, status
+):
+    case = submit()
+    response = client_as(role).post(f"/staff/cases/{case.pk}/answer/", {"answer": "Đã sửa."})
+    assert response.status_code == answered
+    case.refresh_from_db()
+    assert case.status == status

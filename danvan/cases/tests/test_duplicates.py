@@ -7,6 +7,7 @@ from danvan.accounts.roles import Role
 from danvan.cases import services as s
 from danvan.cases.duplicates import duplicate_candidates
 from danvan.cases.models import Case, CaseLink, Notification
+from danvan.cases.tests.letters import submit_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +119,7 @@ def test_a_sealed_letter_is_never_a_candidate_beside_a_plain_one(same_sender, ha
     for user in (handler, head):
         assert duplicate_candidates(case=plain, user=user) == []
         assert duplicate_candidates(case=sealed, user=user) == []
-    twin = s.case_submit(kind="denunciation", title="Tố cáo", content=LAND, unit=sealed.unit)
+    twin = submit_letter(kind="denunciation", title="Tố cáo", content=LAND, unit=sealed.unit)
     assert [c.case for c in duplicate_candidates(case=sealed, user=handler)] == [twin]
 
 

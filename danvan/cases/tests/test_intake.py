@@ -12,6 +12,7 @@ from danvan.accounts.roles import Role
 from danvan.cases import services as s
 from danvan.cases.models import Attachment, Case, CaseEvent
 from danvan.cases.tests.test_views import form_data
+from danvan.cases.writes import attachments_add
 
 pytestmark = pytest.mark.django_db
 
@@ -212,8 +213,8 @@ def test_public_documents_are_served_by_tracking_code_only(submit, handler):
     pdf = b"%PDF-1.4\n%%EOF\n"
     clean = CleanFile(name="tra-loi.pdf", content_type="application/pdf", data=pdf,
                       sha256="x", size=len(pdf))  # fmt: skip
-    [public] = s.attachments_add(case, [clean], by=handler, source="document", public=True)
-    [private] = s.attachments_add(case, [clean], by=handler, source="officer")
+    [public] = attachments_add(case, [clean], by=handler, source="document", public=True)
+    [private] = attachments_add(case, [clean], by=handler, source="officer")
     client = Client()
     base = f"/tra-cuu/{case.tracking_code}/tep"
     assert client.get(f"{base}/{public.pk}/").content == pdf

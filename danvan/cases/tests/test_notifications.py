@@ -177,10 +177,10 @@ def test_two_sweeps_racing_mark_each_case_once(submit):
     """The second sweep sees the rows the first marked and writes no second event."""
     cases = [submit(title=f"Đơn {n}") for n in range(5)]
     Case.objects.filter(pk__in=[c.pk for c in cases]).update(due_on=D("2026-11-10"))
-    from danvan.cases.sweep import _mark
-
-    assert _mark(cases[0].pk, D("2026-11-10")) == 1
-    assert _mark(cases[0].pk, D("2026-11-10")) == 0  # the loser of the race
+    # Both sweeps read the row before either marked it.
+    first, second = Case.objects.get(pk=cases[0].pk), Case.objects.get(pk=cases[0].pk)
+    assert s.case_mark_overdue(case=first) is True
+    assert s.case_mark_overdue(case=second) is False  # the loser of the race
     assert sweep(D("2026-11-23")).overdue == 4
     assert CaseEvent.objects.filter(action="mark_overdue").count() == 5
 

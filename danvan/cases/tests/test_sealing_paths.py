@@ -10,6 +10,7 @@ from danvan.audit.models import AuditEntry
 from danvan.cases import services as s
 from danvan.cases.delegations import Written, delegation_create
 from danvan.cases.identity import IdentityHidden, entitled, identity_open
+from danvan.cases.writes import attachments_add
 
 pytestmark = pytest.mark.django_db
 
@@ -117,9 +118,44 @@ def test_a_part_of_a_sealed_letter_keeps_its_files_and_documents_sealed(submit, 
     origin = submit(kind="denunciation", topic=None)
     part = s.case_split(case=origin, by=handler, kind="complaint", title="Khiếu nại",
                         content="Khiếu nại quyết định thu hồi đất.")  # fmt: skip
-    [added] = s.attachments_add(part, [scan()], by=handler, source="officer")
+    [added] = attachments_add(part, [scan()], by=handler, source="officer")
     assert added.sealed
     part = s.case_classify(case=part, by=handler, kind="complaint", topic=None)
     part = s.case_accept(case=part, by=handler)
     notice = part.attachments.get(document_kind="acceptance_notice")
     assert notice.sealed
+
+
+# A sealed letter's file names --------------------------------------------------------------
+
+
+def test_a_sealed_files_name_is_shown_only_to_those_entitled(submit, head, handler, client_as):
+    from danvan.accounts.roles import Role
+    from danvan.cases.tests.test_sealing import scan
+
+    named = scan("Don to cao - Nguyen Van An - 0912345678.jpg")
+    case = submit(kind="denunciation", topic=None, files=[named])
+    url = f"/staff/cases/{case.pk}/"
+    for role in (Role.RECEPTION_OFFICER, Role.HANDLING_OFFICER, Role.HEAD):
+        page = client_as(role).get(url).content.decode()
+        assert "Nguyen Van An" not in page
+        assert "0912345678" not in page
+        assert "Tệp gửi kèm đơn" in page
+    s.case_assign(case=case, by=head, assignee=handler)
+    assert "Nguyen Van An" in client_as(Role.HANDLING_OFFICER).get(url).content.decode()
+
+
+def test_a_storage_failure_logs_the_stored_name_not_the_senders(submit, full_disk, caplog):
+    """A full disk while a denunciation's scan is written: the log line names the stored
+    file, never the name the sender gave it (which names them)."""
+    import logging
+
+    from danvan.cases.tests.test_sealing import scan
+    from danvan.core.storage import StorageUnavailable
+
+    full_disk(True)
+    with caplog.at_level(logging.ERROR), pytest.raises(StorageUnavailable) as failed:
+        submit(kind="denunciation", topic=None, files=[scan("Don cua Nguyen Van An.jpg")])
+    assert "the file storage refused attachment" in caplog.text
+    assert "Nguyen Van An" not in caplog.text
+    assert "Nguyen Van An" not in str(failed.value)

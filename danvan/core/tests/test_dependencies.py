@@ -15,10 +15,19 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
-FIRST_PARTY = {"danvan", "config", "deploy", "bench", "evaluate", "testsupport", "conftest"}
-TOOLING = {"bench", "evaluate", "testsupport"}  # never imported by the runtime
+FIRST_PARTY = {
+    "danvan",
+    "config",
+    "deploy",
+    "bench",
+    "evaluate",
+    "testsupport",
+    "tools",
+    "conftest",
+}
+TOOLING = {"bench", "evaluate", "testsupport", "tools"}  # never imported by the runtime
 RUNTIME_ROOTS = ("danvan", "config", "deploy")
-TOOLING_ROOTS = ("bench", "evaluate", "testsupport")
+TOOLING_ROOTS = ("bench", "evaluate", "testsupport", "tools")
 
 
 def distribution_name(requirement: str) -> str:

@@ -79,6 +79,9 @@ ACTIVE = {
     "excel-dde": ("bang.xlsx", package({"xl/externalLinks/externalLink1.xml":
                                         b'<externalLink><ddeLink ddeService="cmd"/></externalLink>'},
                                        main="xl/workbook.xml")),
+    "excel-dde-formula": ("bang.xlsx", package({"xl/worksheets/sheet1.xml":
+        b"<worksheet><sheetData><row><c r=\"A1\"><f>cmd|&apos; /C calc&apos;!A0</f></c>"
+        b"</row></sheetData></worksheet>"}, main="xl/workbook.xml")),
     "macros-in-embedded-workbook": ("don.docx", package({
         "word/embeddings/Microsoft_Excel_Worksheet.xlsx": package(
             {"xl/vbaProject.bin": OLE}, main="xl/workbook.xml")})),
@@ -108,6 +111,10 @@ PLAIN = {
         ' TargetMode="External"')}),
     "printer-settings": package({"xl/printerSettings/printerSettings1.bin": b"\x00DEVMODE"},
                                 main="xl/workbook.xml"),
+    "formulas": package({"xl/worksheets/sheet1.xml":
+        b"<worksheet><sheetData><row><c r=\"A1\"><f>SUM(B1:B9)&amp;\"|\"</f></c>"
+        b"<c r=\"A2\"><f>IF(B1&gt;0,\"a|b\",\"\")</f></c></row></sheetData></worksheet>"},
+        main="xl/workbook.xml"),
     "the-word-dde-in-text": package({}, body="<w:document><w:t>Giao thức DDE cũ</w:t></w:document>".encode()),
 }
 # fmt: on

@@ -25,6 +25,7 @@ from danvan.accounts.tests.support import last_mail_code, last_sms_code
 from danvan.cases import forms as case_forms
 from danvan.cases import services as case_services
 from danvan.cases.models import Case, Topic
+from danvan.cases.tests.letters import submit_letter
 from danvan.cases.views_delegations import DelegationForm
 from danvan.cases.views_retention import RetentionDecisionForm
 from danvan.demo.dialogues import DEMO_TITLE_HELD, DEMO_TITLE_OPEN, demo_dialogues_load
@@ -99,7 +100,7 @@ def world_make(users: dict[Role, User]) -> World:
 
 
 def _letter(unit: Unit, topic: Topic) -> Case:
-    return case_services.case_submit(
+    return submit_letter(
         kind="feedback", title="Đèn đường hỏng", unit=unit, topic=topic,
         content="Đèn đường trước nhà số 12 phố Nguyễn Văn Linh hỏng hai tuần nay.",
         name="Nguyễn Văn An", phone="+84912345678", email="an@example.vn",

@@ -21,7 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from danvan.accounts.models import Membership, User
 from danvan.accounts.roles import Role
 from danvan.cases.models import Attachment, Topic
-from danvan.cases.services import attachments_add, case_submit
+from danvan.cases.tests.letters import submit_letter
+from danvan.cases.writes import attachments_add
 from danvan.core.downloads import DOCX, JSON, KNOWN_TYPES, SANDBOX, XLSX
 from danvan.core.uploads import TYPES, CleanFile
 from danvan.dialogues import services as dialogues
@@ -45,7 +46,7 @@ def pdf_file(name: str = NAME) -> CleanFile:
 
 
 def letter():
-    return case_submit(
+    return submit_letter(
         kind="feedback", title="Đèn đường hỏng", content="Đèn trước nhà số 12 hỏng.",
         unit=Unit.objects.get(level="commune", code="11953", valid_until=None),
         topic=Topic.objects.get(code="ha-tang"), name="Nguyễn Văn An", phone="+84912345678",

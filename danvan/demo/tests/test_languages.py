@@ -21,11 +21,13 @@ from django.test import Client
 from danvan.accounts.models import User
 from danvan.accounts.roles import Role
 from danvan.cases.models import Case
+from danvan.deadlines.rules import load_rulebook
 from danvan.demo.cases import demo_cases_load
 from danvan.demo.dialogues import demo_dialogues_load
 from danvan.demo.reception import demo_reception_load
 from danvan.dialogues.models import Dialogue
 from danvan.places.models import Unit
+from danvan.rulebook.words import ARTICLE
 
 pytestmark = pytest.mark.django_db
 
@@ -114,10 +116,24 @@ def data_strings() -> dict[str, list[str]]:
                 if isinstance(value, str):
                     found.update(" ".join(line.split()) for line in value.splitlines())
     found.update(name.split()[-1] for name in User.objects.values_list("full_name", flat=True))
+    found.update(law_names())
     index: dict[str, list[str]] = {}
     for value in sorted((v for v in found if len(v) >= 2), key=len, reverse=True):
         index.setdefault(value.split()[0], []).append(value)
     return index
+
+
+def law_names() -> set[str]:
+    """The laws the rules cite, by their Vietnamese names: proper names on English pages too
+    ("Article 28 of Luật Khiếu nại 2011")."""
+    rulebook = load_rulebook()
+    bases = {rule.legal_basis for code in rulebook.codes() for rule in rulebook.versions(code)}
+    parts = {part.strip() for basis in bases for part in basis.split(";")}
+    return {ARTICLE.sub("", part).strip() for part in parts} | set(CITED_IN_MESSAGES)
+
+
+# Laws our own messages cite by name ("... (Luật Khiếu nại Art. 8)").
+CITED_IN_MESSAGES = ("Luật Khiếu nại", "Luật Tố cáo", "Luật Tiếp công dân")
 
 
 def without_data(parts: list[str], data: dict[str, list[str]]) -> list[str]:

@@ -14,7 +14,7 @@ from PIL import Image
 from danvan.accounts.roles import Role
 from danvan.cases.models import Topic
 from danvan.cases.notifications import MAX_ATTEMPTS
-from danvan.cases.services import case_submit
+from danvan.cases.tests.letters import submit_letter
 from danvan.dialogues import services as s
 from danvan.dialogues.models import (
     Commitment,
@@ -56,7 +56,7 @@ def promise(dialogue, demo_user, owner_agency):
 def test_an_answer_that_promises_becomes_a_commitment_linked_to_a_complaint(
     dialogue, client_as, demo_user, organiser, owner_agency
 ):
-    complaint = case_submit(
+    complaint = submit_letter(
         kind="complaint", title="Khiếu nại giá bồi thường", content="Giá bồi thường thấp.",
         unit=Unit.objects.get(level="commune", code="11953", valid_until=None),
         topic=Topic.objects.get(code="ha-tang"), name="Lê Văn Cảnh", phone="+84978221045",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from danvan.accounts.roles import Role
 from danvan.cases import services as case_services
 from danvan.cases.models import Topic
+from danvan.cases.tests.letters import submit_letter
 from danvan.evaluation import services
 from danvan.evaluation.models import CriteriaSet, Criterion, Disqualifier, SetStatus, TierBand
 from danvan.evaluation.services import RoundPlan
@@ -82,7 +83,7 @@ def commune_letters(demo_user, db):
     zone = timezone.get_default_timezone()
     for n in range(4):
         with time_machine.travel(datetime(2026, 10, 1, 9, tzinfo=zone), tick=False):
-            case = case_services.case_submit(
+            case = submit_letter(
                 kind="feedback", title=f"Đèn đường hỏng {n}", content="Đèn đường hỏng lâu.",
                 unit=unit, topic=Topic.objects.get(code="ha-tang"), name="Nguyễn Văn An",
             )  # fmt: skip

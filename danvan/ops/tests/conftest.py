@@ -5,7 +5,7 @@ from django.test import override_settings
 from moto import mock_aws
 
 from config.storage import media_storage
-from danvan.cases.services import case_submit
+from danvan.cases.tests.letters import submit_letter
 from danvan.places.models import Unit
 
 from .s3_support import BUCKET, ENDPOINT
@@ -18,7 +18,7 @@ def letters(db):
     def make(n):
         unit = Unit.objects.get(level="commune", code="11953", valid_until=None)
         return [
-            case_submit(
+            submit_letter(
                 kind="feedback", title=f"Đèn đường hỏng {i}", unit=unit,
                 content="Đèn đường trước nhà số 12 phố Nguyễn Văn Linh hỏng hai tuần nay.",
             )

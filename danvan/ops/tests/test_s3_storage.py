@@ -9,7 +9,7 @@ from django.test import Client
 from config.storage import S3_BACKEND, media_storage
 from danvan.accounts.roles import Role
 from danvan.cases.models import Attachment, Case
-from danvan.cases.services import case_submit
+from danvan.cases.tests.letters import submit_letter
 from danvan.cases.tests.test_intake import photo
 from danvan.cases.tests.test_views import form_data
 from danvan.core import sealed
@@ -54,7 +54,7 @@ def test_a_letters_photo_is_stored_in_the_bucket_and_read_back_by_its_handler(bu
 def test_a_denunciations_scan_is_sealed_before_it_reaches_the_bucket(bucket):
     unit = Unit.objects.get(level="commune", code="11953", valid_until=None)
     scan = check_upload("to-cao.jpg", photo().read())
-    case = case_submit(kind="denunciation", title="Tố cáo", content="Cán bộ xã nhận tiền.",
+    case = submit_letter(kind="denunciation", title="Tố cáo", content="Cán bộ xã nhận tiền.",
                        unit=unit, name="Người tố cáo", phone="+84912345678", files=[scan])  # fmt: skip
     attachment = case.attachments.get()
     in_bucket = objects(bucket)[attachment.file.name]

@@ -11,7 +11,7 @@ from danvan.accounts.models import User
 from danvan.accounts.roles import Role
 from danvan.audit.models import AuditEntry
 from danvan.cases.models import Case, CaseEvent, Topic
-from danvan.cases.services import case_submit
+from danvan.cases.tests.letters import submit_letter
 from danvan.dialogues.models import Question
 from danvan.dialogues.services import dialogue_create
 from danvan.places.models import Agency, Unit
@@ -38,7 +38,7 @@ def letter(db):
                 "topic": Topic.objects.get(code="ha-tang"), "citizen": user,
                 "name": user.full_name, "phone": "+84912345678"}  # fmt: skip
         data.update(overrides)
-        return case_submit(**data)
+        return submit_letter(**data)
 
     return make
 

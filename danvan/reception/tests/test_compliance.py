@@ -43,6 +43,7 @@ def test_a_commune_chair_over_a_full_year_owes_one_day_for_each_of_its_52_weeks(
     assert (row.held, row.missing) == (52, 0)
     assert schedule.sessions.filter(chosen_day=date(2026, 2, 20)).get().held_on == date(2026, 2, 23)
     assert (row.counted_from, row.from_office) == (date(2026, 1, 1), True)
+    assert row.since == date(2025, 7, 1)  # she has headed the ward since the 2025 reform
 
 
 def test_a_chair_who_took_office_mid_year_owes_only_the_weeks_from_then(
@@ -56,6 +57,7 @@ def test_a_chair_who_took_office_mid_year_owes_only_the_weeks_from_then(
     # Took office on Wednesday 15 July: the part-week owes nothing; Mondays 20 July .. 28
     # December are 24 weeks.
     assert (row.required, row.counted_from, row.from_office) == (24, date(2026, 7, 15), True)
+    assert row.since == date(2026, 7, 15)
     (june,) = compliance(year=2026, month=6, agency_ids=[commune_committee.pk])
     assert (june.required, june.counted_from) == (0, None)
 
@@ -82,6 +84,7 @@ def test_without_a_known_term_the_count_starts_with_the_schedule(
     )  # fmt: skip
     (row,) = compliance(year=2026, agency_ids=[province_committee.pk])
     assert (row.required, row.counted_from, row.from_office) == (9, date(2026, 3, 10), False)
+    assert row.since == date(2026, 3, 10)
 
 
 def test_the_page_says_from_when_it_counts_and_the_legal_minimum(client_as, weekly):
@@ -91,5 +94,5 @@ def test_the_page_says_from_when_it_counts_and_the_legal_minimum(client_as, week
     page = response.content.decode()
     assert ">47</td>" in page
     assert "01/01/2026" in page
-    assert said("took office") in page
+    assert said("took office on %(day)s", day="01/07/2025") in page
     assert "1 ngày mỗi tuần" in page

@@ -9,7 +9,7 @@ from django.urls import reverse
 from danvan.accounts.roles import Role
 from danvan.cases import timing
 from danvan.cases.models import Case
-from danvan.cases.services import case_submit
+from danvan.cases.tests.letters import submit_letter
 from danvan.language.pii import SENDER_LABEL
 from danvan.reception import services
 from danvan.reception.models import ReceptionEntry
@@ -129,7 +129,7 @@ def test_a_denunciation_is_sealed_with_the_case_and_not_kept_in_the_logbook(
 
 
 def test_an_entry_links_an_existing_case_of_the_agency(client_as, commune_committee, pho_hien):
-    case = case_submit(kind="feedback", title="Đèn đường", content="Đèn đường hỏng.",
+    case = submit_letter(kind="feedback", title="Đèn đường", content="Đèn đường hỏng.",
                        unit=pho_hien, name="Nguyễn Văn An", phone="+84912345678")  # fmt: skip
     assert case.agency == commune_committee
     data = entry_data(commune_committee, pho_hien, kind="feedback", name="", unit="",
@@ -141,7 +141,7 @@ def test_an_entry_links_an_existing_case_of_the_agency(client_as, commune_commit
 
 def test_a_case_of_another_agency_cannot_be_linked(client_as, commune_committee, pho_hien):
     other = pho_hien.parent.children.exclude(pk=pho_hien.pk).filter(valid_until=None).first()
-    case = case_submit(kind="feedback", title="Đèn", content="Đèn hỏng.", unit=other,
+    case = submit_letter(kind="feedback", title="Đèn", content="Đèn hỏng.", unit=other,
                        name="An", phone="+84912345678")  # fmt: skip
     data = entry_data(commune_committee, pho_hien, existing_case=case.tracking_code)
     response = client_as(Role.RECEPTION_OFFICER).post(NEW, data)

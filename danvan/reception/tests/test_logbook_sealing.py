@@ -8,7 +8,7 @@ import pytest
 from danvan.accounts.roles import Role
 from danvan.cases import services as cases
 from danvan.cases.models import Case
-from danvan.cases.services import case_submit
+from danvan.cases.tests.letters import submit_letter
 from danvan.language.pii import SENDER_LABEL
 from danvan.reception.models import ReceptionEntry
 
@@ -53,7 +53,7 @@ def test_a_row_logged_as_feedback_keeps_no_identity_once_its_letter_is_a_denunci
 def test_a_visit_about_a_sealed_letter_is_logged_without_identity(
     client_as, commune_committee, pho_hien
 ):
-    case = case_submit(kind="denunciation", title="Tố cáo", content="Cán bộ nhận tiền.",
+    case = submit_letter(kind="denunciation", title="Tố cáo", content="Cán bộ nhận tiền.",
                        unit=pho_hien, name="Nguyễn Văn Bảo", phone="+84912000111")  # fmt: skip
     data = entry_data(commune_committee, pho_hien, kind="complaint", unit="",
                       existing_case=case.tracking_code, **TYPED)  # fmt: skip

@@ -19,6 +19,7 @@ from danvan.rulebook.store import current_rulebook
 from .identity import document_addressee
 from .models import Attachment, Case
 from .workflow import DeclineReason, Kind
+from .writes import attachments_add
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KIND_LABEL = {Kind.FEEDBACK: "đơn phản ánh", Kind.PETITION: "đơn kiến nghị",
@@ -40,8 +41,6 @@ def case_document(
     clean = CleanFile(name=f"{FILE_NAME[DocumentKind(kind)]}-{case.tracking_code}.docx",
                       content_type=DOCX, data=data, sha256=hashlib.sha256(data).hexdigest(),
                       size=len(data))  # fmt: skip
-    from .services import attachments_add
-
     public = kind != DocumentKind.FORWARDING_SLIP
     [attachment] = attachments_add(
         case, [clean], by=by, source=Attachment.Source.DOCUMENT, public=public, document_kind=kind
