@@ -78,8 +78,34 @@ def docx_with(*lines):
 LETTER_KINDS = [
     kind
     for kind in DocumentKind.values
-    if kind not in (DocumentKind.CONCLUSION_NOTICE, DocumentKind.EVALUATION_DECISION)
+    if kind
+    not in (
+        DocumentKind.CONCLUSION_NOTICE,
+        DocumentKind.EVALUATION_DECISION,
+        DocumentKind.PERIODIC_REPORT,
+    )
 ]
+
+
+@pytest.mark.django_db
+def test_the_periodic_report_renders_its_sections_and_tables():
+    from danvan.documents.filling import sample_context
+
+    data = render_document("periodic_report", sample_context("periodic_report"))
+    texts = paragraphs(data)
+    body = "\n".join(texts)
+    assert "BÁO CÁO" in texts
+    assert "quý IV năm 2026" in body
+    assert "I. Công tác tiếp công dân" in texts
+    assert "Tiếp 12 lượt công dân." in texts
+    cells = [
+        c.text for t in docx.Document(BytesIO(data)).tables[1:] for r in t.rows for c in r.cells
+    ]
+    assert "Khiếu nại" in cells
+    assert "83,3" in cells
+    assert "Ủy ban nhân dân phường Phố Hiến" in cells
+    assert "{{" not in body
+    assert "{%" not in body
 
 
 @pytest.mark.django_db
