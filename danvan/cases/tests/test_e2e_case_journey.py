@@ -108,5 +108,5 @@ def test_a_complaint_from_a_phone_to_a_rated_answer(new_page, live_platform, tmp
     citizen.locator("input[name=rating][value='5']").check()
     citizen.locator("textarea[name=comment]").fill("Trả lời rõ ràng, đúng hạn.")
     citizen.get_by_role("button", name=re.compile("Gửi đánh giá")).click()
-    citizen.get_by_text("5/5").wait_for()
+    citizen.get_by_text("Đánh giá của bạn: Rất hài lòng").wait_for()
     assert serious_accessibility_violations(citizen) == []
