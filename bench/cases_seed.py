@@ -288,8 +288,8 @@ def seed_cases(db: sqlite3.Connection, w: World, count: int) -> dict[str, float]
     indexes = _drop_indexes(db)
     case_columns, case_extra = with_defaults(Case, CASE_COLUMNS)
     event_columns, event_extra = with_defaults(CaseEvent, EVENT_COLUMNS)
-    case_sql = _insert("cases_case", case_columns)
-    event_sql = _insert("cases_caseevent", event_columns)
+    case_sql = insert_sql("cases_case", case_columns)
+    event_sql = insert_sql("cases_caseevent", event_columns)
     db.execute("BEGIN")
     for start in range(0, count, BATCH):
         made = time.perf_counter()
@@ -318,7 +318,7 @@ def with_defaults(model: type[Model], columns: tuple[str, ...]) -> tuple[tuple[s
     return (*columns, *(str(f.column) for f in extra)), values
 
 
-def _insert(table: str, columns: tuple[str, ...]) -> str:
+def insert_sql(table: str, columns: tuple[str, ...]) -> str:
     marks = ", ".join("?" for _ in columns)
     return f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({marks})'  # noqa: S608
 

@@ -52,7 +52,7 @@ def seed_cases(db: sqlite3.Connection, w: cases_seed.World, count: int) -> dict[
     first = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM cases_case").fetchone()[0])
     indexes = _drop_indexes(db, "cases_case")
     columns, extra = cases_seed.with_defaults(Case, cases_seed.CASE_COLUMNS)
-    sql = cases_seed._insert("cases_case", columns)
+    sql = cases_seed.insert_sql("cases_case", columns)
     db.execute("BEGIN")
     for start in range(0, count, BATCH):
         made = time.perf_counter()

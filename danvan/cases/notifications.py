@@ -154,7 +154,7 @@ def _send_batch(pool: ThreadPoolExecutor, ids: list[int]) -> Iterator[str]:
     sending: dict[Future[None], int] = {}
     for row in rows:
         try:
-            outgoing = _prepare(row)
+            outgoing = prepare_outgoing(row)
         except Exception as error:
             yield _finish(row.pk, State.FAILED, error)
             continue
@@ -171,10 +171,10 @@ def _send_batch(pool: ThreadPoolExecutor, ids: list[int]) -> Iterator[str]:
                 yield _finish(sending[future], State.FAILED, failure)
             else:
                 sent.append(sending[future])
-        yield from _mark_sent(sent)
+        yield from mark_sent(sent)
 
 
-def _mark_sent(ids: list[int]) -> Iterator[str]:
+def mark_sent(ids: list[int]) -> Iterator[str]:
     """Rows whose sends returned together, marked by one UPDATE at once: a worker killed
     meanwhile leaves only the messages still at the gateway sent but unmarked."""
     if ids:
@@ -191,7 +191,7 @@ def deliver(notification_id: int) -> str:
         return "already handled"
     row = Notification.objects.select_related("case", "to_user").get(pk=notification_id)
     try:
-        outgoing = _prepare(row)
+        outgoing = prepare_outgoing(row)
         if outgoing is not None:
             _transmit(outgoing)
     except Exception as error:
@@ -216,7 +216,7 @@ def _stored(error: BaseException) -> str:
     return pii.mask(repr(error))[:300]
 
 
-def _prepare(row: Notification) -> Outgoing | None:
+def prepare_outgoing(row: Notification) -> Outgoing | None:
     """The message for `row`, None when there is nowhere to send it (reads the database)."""
     email, phone = _address(row)
     if not email and not phone:

@@ -217,7 +217,7 @@ def test_interleaved_runs_never_send_a_row_twice(queued, monkeypatch):
     """A second run starts while the first holds a claimed batch not yet sent."""
     monkeypatch.setattr(notifications, "BATCH", 4)
     rows = queued(11)
-    prepare, inner = notifications._prepare, list[str]()
+    prepare, inner = notifications.prepare_outgoing, list[str]()
 
     def prepare_then_race(row):
         if not inner:  # once: the second run prepares through here too
@@ -225,7 +225,7 @@ def test_interleaved_runs_never_send_a_row_twice(queued, monkeypatch):
             inner[0] = deliver_queued.call()  # takes what the first left queued
         return prepare(row)
 
-    monkeypatch.setattr(notifications, "_prepare", prepare_then_race)
+    monkeypatch.setattr(notifications, "prepare_outgoing", prepare_then_race)
     outer = deliver_queued.call()
     assert (outer, inner) == ("sent=4 failed=0 skipped=0", ["sent=7 failed=0 skipped=0"])
     assert len(MemoryBackend.outbox) == len(rows)
@@ -262,7 +262,7 @@ def test_sends_run_on_the_pool_at_most_the_configured_number_at_once(queued, mon
 def test_each_row_is_marked_as_its_send_returns_not_at_the_end(queued, monkeypatch):
     """A worker killed mid-batch then leaves few rows sent but not marked."""
     rows = queued(5)
-    mark, marked = notifications._mark_sent, []
+    mark, marked = notifications.mark_sent, []
     others_marked = threading.Event()
 
     def mark_and_note(ids):
@@ -279,7 +279,7 @@ def test_each_row_is_marked_as_its_send_returns_not_at_the_end(queued, monkeypat
         if first.acquire(blocking=False) and not others_marked.wait(timeout=10):
             raise TimeoutError("the other rows were not marked meanwhile")
 
-    monkeypatch.setattr(notifications, "_mark_sent", mark_and_note)
+    monkeypatch.setattr(notifications, "mark_sent", mark_and_note)
     monkeypatch.setattr(notifications, "send_sms", gateway)
     assert deliver_queued.call() == f"sent={len(rows)} failed=0 skipped=0"
 
@@ -316,14 +316,14 @@ def test_a_gateways_error_naming_the_recipient_is_stored_masked(submit, monkeypa
 
 def test_a_message_that_cannot_be_built_fails_alone(queued, monkeypatch):
     [broken, *rest] = queued(3)
-    prepare = notifications._prepare
+    prepare = notifications.prepare_outgoing
 
     def prepare_or_fail(row):
         if row.pk == broken.pk:
             raise ValueError("sealed identity unreadable")
         return prepare(row)
 
-    monkeypatch.setattr(notifications, "_prepare", prepare_or_fail)
+    monkeypatch.setattr(notifications, "prepare_outgoing", prepare_or_fail)
     assert deliver_queued.call() == f"sent={len(rest)} failed=1 skipped=0"
     assert "sealed identity unreadable" in Notification.objects.get(pk=broken.pk).error
 
