@@ -24,6 +24,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-g
 START_TIMEOUT = 60
 # The demo password of each platform `running_platform` serves, by base URL (for sign_in).
 _PASSWORDS: dict[str, str] = {}
+_COMMANDS: dict[str, tuple[list[str], dict[str, str]]] = {}
 
 
 def free_port() -> int:
@@ -63,11 +64,13 @@ def running_platform(var_dir: Path, *, password: str) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     _PASSWORDS[url] = password
+    _COMMANDS[url] = (manage, env)
     try:
         _wait_until_served(url, server)
         yield url
     finally:
         _PASSWORDS.pop(url, None)
+        _COMMANDS.pop(url, None)
         server.terminate()
         server.wait(timeout=30)
         log.close()
@@ -124,16 +127,29 @@ def sign_in(
     page.get_by_role("button", name="Đăng nhập").last.click()
     page.wait_for_load_state()
     if "/accounts/two-factor/" in page.url:
-        secret = totp_secret or str(settings.DANVAN_DEMO_TOTP_SECRET)
-        for ahead in (0, 30):
-            if ahead:
-                time.sleep(1.1)  # the throttle after one wrong code
-            page.locator("input[name=code]").fill(totp_code(secret, at=time.time() + ahead))
-            page.locator("form:has(input[name=code]) button[type=submit]").click()
-            page.wait_for_load_state()
-            if "/accounts/two-factor/" not in page.url:
-                break
+        second_factor(page, totp_secret or str(settings.DANVAN_DEMO_TOTP_SECRET))
     page.wait_for_url(base + lands_on)
+
+
+def second_factor(page: Any, secret: str) -> None:
+    """Type the TOTP code on the second step; a code is accepted once per device, so when the
+    account signed in within the last 30 seconds the next step's code (inside the tolerance)
+    goes in."""
+    for ahead in (0, 30):
+        if ahead:
+            time.sleep(1.1)  # the throttle after one wrong code
+        page.locator("input[name=code]").fill(totp_code(secret, at=time.time() + ahead))
+        page.locator("form:has(input[name=code]) button[type=submit]").click()
+        page.wait_for_load_state()
+        if "/accounts/two-factor/" not in page.url:
+            return
+
+
+def run_command(base: str, *args: str) -> None:
+    """Run a management command on the database of the platform served at `base`, as its
+    scheduler would (e.g. `refresh_insights` before reading the roll-up's figures)."""
+    manage, env = _COMMANDS[base]
+    subprocess.run([*manage, *args], env=env, check=True, capture_output=True)  # noqa: S603
 
 
 def serious_accessibility_violations(page: Any) -> list[str]:

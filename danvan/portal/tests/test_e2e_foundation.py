@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 
 from conftest import DEMO_PASSWORD
-from testsupport.platform import serious_accessibility_violations, totp_code
+from testsupport.platform import second_factor, serious_accessibility_violations
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}
@@ -53,8 +53,7 @@ def test_official_signs_in_and_reaches_the_staff_home(page, live_platform):
     page.get_by_role("button", name="Đăng nhập").last.click()
     page.wait_for_url(live_platform + "/accounts/two-factor/?next=%2Fafter-login%2F")
     assert serious_accessibility_violations(page) == []  # the second step: the TOTP code
-    page.locator("input[name=code]").fill(totp_code(settings.DANVAN_DEMO_TOTP_SECRET))
-    page.locator("form:has(input[name=code]) button[type=submit]").click()
+    second_factor(page, str(settings.DANVAN_DEMO_TOTP_SECRET))
     page.wait_for_url(live_platform + "/staff/")
     assert "Ủy ban nhân dân Phường Phố Hiến" in page.content()
     assert serious_accessibility_violations(page) == []
