@@ -10,11 +10,13 @@ from django.views.decorators.http import require_GET
 from danvan.accounts.access import agency_ids_of, can_open_staff_home, memberships_of, roles_of
 from danvan.accounts.roles import Role
 from danvan.cases.access import ACTING_ROLES
+from danvan.cases.queries import work_counts
 from danvan.dialogues.access import can_organise_any
 from danvan.dialogues.queries import staff_home_dialogues, staff_home_overdue
 from danvan.evaluation.access import can_open_evaluation
 from danvan.insights.hotspots import current_hot_issues
 from danvan.places.queries import successors_in_force, unit_search
+from danvan.reception.access import LOGBOOK_ROLES, OVERSIGHT_ROLES
 from danvan.reception.queries import sessions_on
 
 
@@ -51,6 +53,10 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "sessions_today": sessions_on(agency_ids=acting, day=timezone.localdate()),
         "dialogues": staff_home_dialogues(agency_ids=acting),
         "overdue_commitments": staff_home_overdue(agency_ids=acting),
+        "work_counts": work_counts(request.user) if acting else [],
+        # Only the links the role can open (reception.access decides the same way).
+        "logbook": bool(roles & LOGBOOK_ROLES),
+        "compliance": bool(roles & (OVERSIGHT_ROLES | {Role.HEAD})),
         "evaluation": can_open_evaluation(request.user),
         "dialogue_pages": can_organise_any(request.user),
     }
