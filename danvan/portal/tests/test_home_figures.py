@@ -68,3 +68,23 @@ def test_the_home_costs_the_same_queries_with_few_and_many_letters(client_as, de
     for n in range(10):
         letter(due_in=n - 5, assignee=me)
     assert queries_of(lambda: client.get("/staff/")) == few
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [(Role.HEAD, True), (Role.SUPERVISOR, True), (Role.AUDITOR, True),
+     (Role.HANDLING_OFFICER, False), (Role.RECEPTION_OFFICER, False)],
+)  # fmt: skip
+def test_the_month_figures_link_the_overview_and_only_for_its_readers(client_as, role, shown):
+    from danvan.insights.rollup import refresh
+
+    refresh()  # as the scheduler does: the home reads the overview's roll-up
+    client = client_as(role)
+    home = client.get("/staff/").content.decode()
+    link = 'href="/staff/insights/?period=2026-11"'
+    assert (link in home) is shown
+    if shown:
+        overview = client.get("/staff/insights/?period=2026-11")
+        assert overview.status_code == 200
+        open_now = re.search(r"<strong>(\d+)</strong> đơn đang giải quyết", home)
+        assert open_now is not None
