@@ -8,6 +8,9 @@ import hashlib
 from typing import Any
 
 from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import Membership, User
 from danvan.core.uploads import CleanFile
@@ -15,6 +18,7 @@ from danvan.documents.numbering import agency_header
 from danvan.documents.services import DocumentKind, render_document
 from danvan.places.models import Agency
 from danvan.rulebook.store import current_rulebook
+from danvan.rulebook.words import basis_in_document
 
 from .identity import document_addressee
 from .models import Attachment, Case
@@ -28,6 +32,11 @@ FILE_NAME = {DocumentKind.ACCEPTANCE_NOTICE: "thong-bao-thu-ly",
              DocumentKind.FORWARDING_SLIP: "phieu-chuyen-don",
              DocumentKind.DECLINE_NOTICE: "thong-bao-khong-thu-ly",
              DocumentKind.ANSWER: "van-ban-tra-loi"}  # fmt: skip
+# The head's title when the membership records none, by the kind of agency.
+HEAD_TITLE: dict[str, Promise] = {
+    Agency.Type.PEOPLES_COMMITTEE: _("Chairperson"),
+    Agency.Type.INSPECTORATE: _("Chief Inspector"),
+}
 
 
 def case_document(
@@ -50,7 +59,7 @@ def case_document(
 
 def _letter(case: Case, kind: str, note: str, to: Agency | None) -> dict[str, Any]:
     person = _petitioner(case)
-    head = _head(case.agency)
+    title, name = _signer(case.agency)
     fields: dict[str, Any] = {
         "recipient": to.name if to else person,
         "petitioner": person,
@@ -60,10 +69,8 @@ def _letter(case: Case, kind: str, note: str, to: Agency | None) -> dict[str, An
         "subject": case.title,
         "legal_basis": _basis(case, kind),
         "recipients": ["Như trên;", "Lưu: VT."],
-        "signer_title": f"TM. {case.agency.name}\n{head.title or 'Thủ trưởng'}"
-        if head
-        else "Thủ trưởng cơ quan",
-        "signer_name": head.user.full_name if head else "",
+        "signer_title": title,
+        "signer_name": name,
     }
     fields.update(_specific(case, kind, note))
     return fields
@@ -87,6 +94,23 @@ def _petitioner(case: Case) -> str:
     return document_addressee(case)
 
 
+def _signer(agency: Agency) -> tuple[str, str]:
+    """Who signs: the agency's current head, by title and name (NĐ 30/2020 Phụ lục I, II.8).
+
+    A People's Committee decides collectively, so its head signs "TM." (on behalf of) it.
+    A handling delegation (`delegations`) authorises choosing a denunciation's handler, not
+    signing for the head, so it does not change the signer.
+    """
+    head = _head(agency)
+    title = head.title if head and head.title else str(HEAD_TITLE.get(agency.type, _("Head")))
+    if agency.type == Agency.Type.PEOPLES_COMMITTEE:
+        title = gettext("On behalf of %(agency)s\n%(title)s") % {
+            "agency": agency.name,
+            "title": title,
+        }
+    return title, head.user.full_name if head else ""
+
+
 def _head(agency: Agency) -> Membership | None:
     today = timezone.localdate()
     return (
@@ -103,6 +127,6 @@ def _basis(case: Case, kind: str) -> str:
         return ""
     on = timezone.localdate(case.received_at)
     try:
-        return current_rulebook().rule(code, on=on).legal_basis
+        return basis_in_document(current_rulebook().rule(code, on=on).legal_basis)
     except LookupError:
         return ""
