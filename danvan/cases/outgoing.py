@@ -45,7 +45,8 @@ def case_document(
     """Render, number and keep the document; addressed to the citizen unless it is a slip."""
     today = timezone.localdate()
     with translation.override("vi"):  # a state document is in Vietnamese whoever clicks
-        context = {**agency_header(case.agency, kind, today), **_letter(case, kind, note, to)}
+        header = agency_header(case.agency, kind, today, kind_type=_symbol_type(case, kind))
+        context = {**header, **_letter(case, kind, note, to)}
     data = render_document(kind, context)
     clean = CleanFile(name=f"{FILE_NAME[DocumentKind(kind)]}-{case.tracking_code}.docx",
                       content_type=DOCX, data=data, sha256=hashlib.sha256(data).hexdigest(),
@@ -86,6 +87,14 @@ def _specific(case: Case, kind: str, note: str) -> dict[str, Any]:
         title = "Quyết định giải quyết khiếu nại" if case.kind == Kind.COMPLAINT else ""
         return {"title": title or "Văn bản trả lời", "answer": case.answer}
     return {}
+
+
+def _symbol_type(case: Case, kind: str) -> str | None:
+    # A complaint is resolved by a decision, numbered "QĐ-..." (NĐ 30/2020 Phụ lục III);
+    # other answers are letters numbered with the agency's symbol alone.
+    if kind == DocumentKind.ANSWER and case.kind == Kind.COMPLAINT:
+        return "QĐ"
+    return None
 
 
 def _petitioner(case: Case) -> str:

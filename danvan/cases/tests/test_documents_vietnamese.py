@@ -113,3 +113,10 @@ def test_a_new_head_signs_from_the_day_the_membership_ends(submit, handler):
     text = document_text(case_document(case=case, kind="acceptance_notice", by=handler))
     assert old.user.full_name not in text
     assert "CHỦ TỊCH" in text or "THỦ TRƯỞNG" in text
+
+
+def test_a_complaint_decision_is_numbered_as_a_decision_and_a_letter_is_not(documents):
+    decision, letter = documents[3], documents[4]
+    assert re.search(r"Số: \d+/QĐ-UBND\n", document_text(decision))
+    assert re.search(r"Số: \d+/UBND\n", document_text(letter))
+    assert re.search(r"Số: \d+/TB-UBND\n", document_text(documents[0]))
