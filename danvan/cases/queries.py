@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from danvan.accounts.access import AnyUser, agency_ids_of, roles_of
@@ -13,6 +13,7 @@ from danvan.accounts.roles import Role
 from danvan.core.paging import page_key, parse_page_key
 from danvan.language.search import search
 
+from . import timing
 from .access import ACTING_ROLES, visible_cases
 from .models import Case, CaseEvent, Topic
 from .workflow import OPEN
@@ -37,6 +38,45 @@ class QueueFilters:
 class Page:
     cases: list[Case]
     next_key: str | None
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    open: int
+    overdue: int
+    due_this_week: int
+
+
+def queue_counts(user: AnyUser) -> QueueCounts:
+    """The officer's open letters, how many are overdue and how many fall due within the
+    next seven days: one query whatever the number of letters."""
+    today = timezone.localdate()
+    totals = (
+        visible_cases(user)
+        .filter(status__in=OPEN)
+        .aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            week=Count("pk", filter=Q(due_on__gte=today, due_on__lte=today + timedelta(days=6))),
+        )
+    )
+    return QueueCounts(totals["open"], totals["overdue"], totals["week"])
+
+
+def queue_total(*, user: AnyUser, filters: QueueFilters) -> int:
+    """How many letters the filters select (the queue shows them a page at a time)."""
+    return _filtered(user, filters).count()
+
+
+def deadlines_mark(cases: list[Case]) -> None:
+    """Set `days_late` and `due_soon` on each case for the deadline cell."""
+    today = timezone.localdate()
+    for case in cases:
+        due = case.due_on
+        rule = case.resolve_rule if due and due == case.resolve_due else case.process_rule
+        late = timing.days_late(rule_code=rule, due=due, today=today) if due else 0
+        case.days_late = late  # type: ignore[attr-defined]
+        case.due_soon = bool(due) and not late and timing.due_soon(due=due, today=today)  # type: ignore[attr-defined, arg-type]
 
 
 def _filtered(user: AnyUser, f: QueueFilters) -> QuerySet[Case]:

@@ -22,7 +22,16 @@ from . import forms, identity, services
 from .access import ACTING_ROLES, citizen_cases
 from .letter_form import LetterPost, citizen_draft, token_new
 from .models import Case
-from .queries import QueueFilters, case_by_tracking_code, case_queue, case_search, case_timeline
+from .queries import (
+    QueueFilters,
+    case_by_tracking_code,
+    case_queue,
+    case_search,
+    case_timeline,
+    deadlines_mark,
+    queue_counts,
+    queue_total,
+)
 from .submission import case_submit
 from .workflow import Kind, Status
 
@@ -113,13 +122,17 @@ def queue(request: HttpRequest) -> HttpResponse:
         for case in page.cases:  # segments, never HTML: the template marks them up escaped
             case.title_marked = highlight(case.title, filters.text)  # type: ignore[attr-defined]
             case.snippet = snippet(case.content, filters.text)  # type: ignore[attr-defined]
+        total = len(page.cases)
     else:
         page = case_queue(user=request.user, filters=filters, after=g.get("after"))
+        total = queue_total(user=request.user, filters=filters)
+    deadlines_mark(page.cases)
     query = g.copy()
     query.pop("after", None)
     context = {"page": page, "filters": filters, "kinds": Kind.choices, "statuses": Status.choices,
                "query": query.urlencode(), "today": timezone.localdate(),
-               "assign_form": _bulk_assign_form(request.user)}  # fmt: skip
+               "assign_form": _bulk_assign_form(request.user), "total": total,
+               "counts": queue_counts(request.user)}  # fmt: skip
     template = "cases/queue.html#rows" if request.htmx else "cases/queue.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
