@@ -122,18 +122,20 @@ def queue(request: HttpRequest) -> HttpResponse:
         for case in page.cases:  # segments, never HTML: the template marks them up escaped
             case.title_marked = highlight(case.title, filters.text)  # type: ignore[attr-defined]
             case.snippet = snippet(case.content, filters.text)  # type: ignore[attr-defined]
-        total = len(page.cases)
     else:
         page = case_queue(user=request.user, filters=filters, after=g.get("after"))
-        total = queue_total(user=request.user, filters=filters)
     deadlines_mark(page.cases)
+    rows_only = bool(request.htmx)  # type: ignore[attr-defined]
+    # The next page's rows alone (htmx) need neither the counts nor the total above them.
+    total = None if rows_only or filters.text else queue_total(user=request.user, filters=filters)
     query = g.copy()
     query.pop("after", None)
     context = {"page": page, "filters": filters, "kinds": Kind.choices, "statuses": Status.choices,
                "query": query.urlencode(), "today": timezone.localdate(),
-               "assign_form": _bulk_assign_form(request.user), "total": total,
-               "counts": queue_counts(request.user)}  # fmt: skip
-    template = "cases/queue.html#rows" if request.htmx else "cases/queue.html"  # type: ignore[attr-defined]
+               "assign_form": _bulk_assign_form(request.user),
+               "total": len(page.cases) if total is None else total,
+               "counts": None if rows_only else queue_counts(request.user)}  # fmt: skip
+    template = "cases/queue.html#rows" if rows_only else "cases/queue.html"
     return render(request, template, context)
 
 
