@@ -210,8 +210,8 @@ def closing(doc: DocumentObject) -> None:
     line(left, "- {{ item }}", size=11, align="left")
     left.add_paragraph("{%p endfor %}")
     line(right, "{{ signer_title|upper }}", bold=True)
-    line(right, "(Chữ ký, dấu)", italic=True)
-    for _ in range(3):
+    # Room for the signature and seal: a sample's "(Chữ ký, dấu)" is not printed on the real one.
+    for _ in range(4):
         line(right)
     line(right, "{{ signer_name }}", bold=True)
 

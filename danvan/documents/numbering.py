@@ -23,11 +23,15 @@ SYMBOL_TYPE = {DocumentKind.ACCEPTANCE_NOTICE: "TB", DocumentKind.FORWARDING_SLI
 _LEVEL_WORDS = ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ", "Thị trấn ")
 
 
-def agency_header(agency: Agency, kind: str, on: date) -> dict[str, Any]:
+def agency_header(
+    agency: Agency, kind: str, on: date, *, kind_type: str | None = None
+) -> dict[str, Any]:
     """The NĐ 30/2020 header of `agency`'s next document of `kind`, numbered in its yearly
-    series (the number is taken: a document abandoned after this leaves a gap)."""
+    series (the number is taken: a document abandoned after this leaves a gap). `kind_type`
+    overrides the kind's type in the symbol (an answer that is a decision: "QĐ")."""
     abbreviation = _abbreviation(agency)
-    kind_type = SYMBOL_TYPE[DocumentKind(kind)]
+    if kind_type is None:
+        kind_type = SYMBOL_TYPE[DocumentKind(kind)]
     return official_header(
         superior=agency.parent.name if agency.parent else "",
         agency=agency.name,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.cases.models import Topic
 from danvan.cases.workflow import Kind
+from danvan.core.forms import TextForm
 from danvan.places.models import Unit
 
 from .periods import Period, period_codes, period_parse
@@ -29,7 +30,7 @@ def _period_label(code: str) -> str:
     return period.label_vi if period else code
 
 
-class FiltersForm(forms.Form):
+class FiltersForm(TextForm):
     period = forms.ChoiceField(label=_("Period"))
     unit = forms.TypedChoiceField(label=_("Commune or ward"), coerce=int, required=False,
                                   empty_value=None)  # fmt: skip

@@ -48,7 +48,7 @@ def report_data(*, scope: Scope, filters: Filters) -> ReportData:
 
 
 def report_name(filters: Filters, fmt: str) -> str:
-    return f"Báo cáo tiếp công dân, đơn thư {filters.period.code}.{fmt}"
+    return f"Báo cáo tiếp công dân và đơn thư {filters.period.code}.{fmt}"
 
 
 def comma(value: Decimal | None) -> str:

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from danvan.deadlines.rules import RuleNotInForce, UnknownRule
@@ -42,6 +42,17 @@ PHRASES: dict[str, Promise] = {
     "deadline set by the province": _("deadline set by the province"),
 }
 ARTICLE = re.compile(r"\s*\bArt\.\s*(\d+)(?:\((\d+)\))?")
+# A numbered legal act as the rules table abbreviates it ("NĐ 31/2019/NĐ-CP") and a law
+# by its name and year ("Luật Tố cáo 2018"); anything else in the column is a note.
+NUMBERED_ACT = re.compile(r"^(QĐ|NĐ|TT|Luật)\s+(\d+/\d{4}/[\w-]+)$")
+NAMED_LAW = re.compile(r"^(Luật [^\d]+?)\s+(\d{4})$")
+ACT_TYPES: dict[str, Promise] = {
+    "QĐ": _("Decision No. %(number)s"),
+    "NĐ": _("Decree No. %(number)s"),
+    "TT": _("Circular No. %(number)s"),
+    "Luật": _("Law No. %(number)s"),
+}
+NOTE = re.compile(r"\s*\([^)]*\)")
 
 
 def rule_title(code: str) -> str:
@@ -82,3 +93,39 @@ def rule_in_words(code: str, *, on: date) -> str:
         "title": rule_title(code),
         "basis": basis_in_words(basis),
     }
+
+
+def basis_in_document(basis: str) -> str:
+    """The basis as a state document cites it after "Căn cứ": the legal acts only, named in
+    full ("khoản 2 Điều 43 Quyết định số 31/2021/QĐ-TTg"); the table's notes and phrases
+    ("deadline set by the province") are for officers and stay out of the letter."""
+    acts = (_act_in_words(part.strip()) for part in basis.split(";"))
+    return "; ".join(act for act in acts if act)
+
+
+def _act_in_words(part: str) -> str:
+    found = ARTICLE.search(part)
+    law = _act_name(part if found is None else part[: found.start()] + part[found.end() :])
+    if not law or found is None:
+        return law
+    article, clause = found.groups()
+    if clause:
+        # In a sentence of a document the clause is written in lower case (NĐ 30/2020).
+        where = pgettext("document", "clause %(clause)s, Article %(article)s") % {
+            "clause": clause,
+            "article": article,
+        }
+    else:
+        where = gettext("Article %(article)s") % {"article": article}
+    return gettext("%(where)s of %(law)s") % {"where": where, "law": law}
+
+
+def _act_name(text: str) -> str:
+    text = NOTE.sub("", text).strip()
+    numbered = NUMBERED_ACT.match(text)
+    if numbered:
+        return str(ACT_TYPES[numbered.group(1)]) % {"number": numbered.group(2)}
+    named = NAMED_LAW.match(text)
+    if named:
+        return gettext("%(law)s of %(year)s") % {"law": named.group(1), "year": named.group(2)}
+    return ""

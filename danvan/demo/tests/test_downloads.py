@@ -149,6 +149,16 @@ def evaluation_decision(client_as, demo_user):
     return client_as(Role.SUPERVISOR).get(url), DOCX, "quyet-dinh-cong-bo-ket-qua-2026.docx"
 
 
+def insights_report_xlsx(client_as, demo_user):
+    response = client_as(Role.SUPERVISOR).get("/staff/insights/bao-cao.xlsx?period=2026-11")
+    return response, XLSX, "Bao cao tiep cong dan va don thu 2026-11.xlsx"
+
+
+def insights_report_docx(client_as, demo_user):
+    response = client_as(Role.HEAD).get("/staff/insights/bao-cao.docx?period=2026")
+    return response, DOCX, "Bao cao tiep cong dan va don thu 2026.docx"
+
+
 DOWNLOADS: dict[str, Callable[..., tuple[Any, str, str]]] = {
     "cases:file": staff_file,
     "cases:public-file": public_file,
@@ -159,6 +169,8 @@ DOWNLOADS: dict[str, Callable[..., tuple[Any, str, str]]] = {
     "evaluation:evidence": evaluation_evidence,
     "evaluation:ranking-xlsx": evaluation_results,
     "evaluation:decision": evaluation_decision,
+    "insights:report-xlsx": insights_report_xlsx,
+    "insights:report-docx": insights_report_docx,
 }
 
 
