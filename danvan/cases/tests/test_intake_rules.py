@@ -4,7 +4,8 @@ import pytest
 from django.test import Client
 
 from danvan.cases.intake import intake_rules, missing_for, refused_without, required_for
-from danvan.cases.models import Case
+from danvan.cases.models import Case, HeldFile
+from danvan.cases.tests.test_intake import photo
 
 from .test_views import form_data
 
@@ -57,3 +58,18 @@ def test_fields_needed_unless_anonymous_are_not_labelled_optional():
         assert "không bắt buộc" not in label, field
     email_label = page.split('for="id_email"', 1)[1].split("</label>", 1)[0]
     assert "không bắt buộc" in email_label  # truly optional fields still say so
+
+
+def test_a_complaint_refused_for_its_address_keeps_its_photo(
+    pho_hien, django_capture_on_commit_callbacks
+):
+    client = Client()
+    data = form_data(pho_hien, kind="complaint", address="", attachments=[photo()])
+    response = client.post("/gui-don/", data)
+    assert response.status_code == 422
+    held = HeldFile.objects.get()
+    assert f'name="remove_held" value="{held.pk}"' in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        fixed = form_data(pho_hien, kind="complaint", address="Số 3 phố Bãi Sậy")
+        assert client.post("/gui-don/", fixed).status_code == 302
+    assert Case.objects.get().attachments.get().sha256 == held.sha256
