@@ -73,3 +73,23 @@ def test_a_complaint_refused_for_its_address_keeps_its_photo(
         fixed = form_data(pho_hien, kind="complaint", address="Số 3 phố Bãi Sậy")
         assert client.post("/gui-don/", fixed).status_code == 302
     assert Case.objects.get().attachments.get().sha256 == held.sha256
+
+
+def test_the_tracking_page_names_the_deadline_and_the_next_step(pho_hien):
+    client = Client()
+    response = client.post("/gui-don/", form_data(pho_hien))
+    page = client.get(response.url).content.decode()
+    assert "Hạn thụ lý" in page
+    assert "Hạn giải quyết" not in page
+    assert "Bước tiếp theo: cơ quan xem xét thẩm quyền" in page
+
+
+def test_an_anonymous_denunciation_is_information_without_a_deadline(pho_hien):
+    client = Client()
+    data = form_data(pho_hien, kind="denunciation", anonymous="on", name="", phone="")
+    response = client.post("/gui-don/", data)
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "Điều 25 Luật Tố cáo" in page
+    assert "Hạn thụ lý" not in page
+    assert "Hạn giải quyết" not in page
