@@ -16,6 +16,9 @@ class ErrorKind:
 
 KINDS: dict[str, ErrorKind] = {
     "invalid_input": ErrorKind(400, _("Some fields are missing or wrong.")),
+    "sender_details_required": ErrorKind(
+        400, _("The law requires the sender's details for this kind of letter; nothing was stored.")
+    ),
     "invalid_json": ErrorKind(400, _("The request body is not valid JSON.")),
     "control_character": ErrorKind(
         400, _("A text contains an invisible control character, so nothing was stored.")
@@ -55,12 +58,13 @@ KINDS: dict[str, ErrorKind] = {
 # A text refused by `danvan.core.text.clean_input` names the error, the first of these
 # found: broken text before a control character, both before any other wrong field.
 TEXT_CODES = ("invalid_text", "control_character")
+SENDER = "sender_details_required"  # a validation code that is also the API's error code
 
 
 def input_code(codes: Iterable[str]) -> str:
     """The error code of a request whose fields failed with these validation codes."""
     found = set(codes)
-    return next((code for code in TEXT_CODES if code in found), "invalid_input")
+    return next((code for code in (*TEXT_CODES, SENDER) if code in found), "invalid_input")
 
 
 @dataclass

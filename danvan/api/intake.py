@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from danvan.accounts.phone import normalize_phone
 from danvan.cases.draft import LetterDraft, Sender
 from danvan.cases.idempotency import IdempotencyKeyReused
+from danvan.cases.intake import missing_for, missing_message, refused_without
 from danvan.cases.models import Case, Channel, Topic
 from danvan.cases.submission import case_submit
 from danvan.cases.triage.reference import topic_by_code
@@ -28,7 +29,7 @@ from danvan.language.text import fold
 from danvan.places.models import Unit
 from danvan.places.queries import served_commune_list
 
-from .errors import ApiError, input_code
+from .errors import SENDER, ApiError, input_code
 from .models import ApiKey
 
 TITLE_MAX, CONTENT_MAX = 200, 10_000
@@ -45,6 +46,7 @@ class LetterForm(TextForm):
     lat = forms.FloatField(required=False, min_value=-90, max_value=90)
     long = forms.FloatField(required=False, min_value=-180, max_value=180)
     address_string = forms.CharField(max_length=250, required=False)
+    address = forms.CharField(max_length=250, required=False)  # the sender's own address
     name = forms.CharField(max_length=150, required=False)
     phone = forms.CharField(max_length=20, required=False)
     email = forms.EmailField(max_length=254, required=False)
@@ -85,8 +87,10 @@ class LetterForm(TextForm):
         located = data.get("lat") is not None or data.get("address_string") or data.get("unit_code")
         if not located and not self.errors:
             self.add_error("lat", _("Give lat and long, or an address."))
-        if data.get("kind") == Kind.COMPLAINT and not data.get("name"):
-            self.add_error("name", _("A complaint needs the complainant's full name."))
+        kind = data.get("kind", "")
+        if refused_without(kind):
+            for name in missing_for(kind, data):
+                self.add_error(name, ValidationError(missing_message(kind, [name]), code=SENDER))
         return data
 
 
@@ -119,7 +123,9 @@ def api_draft(data: dict[str, Any], *, unit: Unit, topic: Topic) -> LetterDraft:
     """The letter an API call sends (`LetterForm`'s cleaned data); no name, phone or e-mail
     makes it anonymous."""
     location = (data["lat"], data["long"]) if data["lat"] is not None else None
-    sender = Sender(name=data["name"], phone=data["phone"], email=data["email"])
+    sender = Sender(
+        name=data["name"], phone=data["phone"], email=data["email"], address=data["address"]
+    )
     return LetterDraft(
         kind=data["kind"],
         title=data["title"] or _title(data["description"]),

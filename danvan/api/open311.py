@@ -59,6 +59,7 @@ POST_FIELDS = {
     "media_url": "media_url",
     "attribute[kind]": "kind",
     "attribute[unit_code]": "unit_code",
+    "attribute[address]": "address",
 }
 OPEN311_NAMES = {intake: open311 for open311, intake in POST_FIELDS.items()} | {
     "name": "attribute[name]"
@@ -202,6 +203,7 @@ def service_definition(call: Call, code: str) -> Doc:
         _attribute(1, "kind", "singlevaluelist", _("Kind of letter"), kinds),
         _attribute(2, "unit_code", "singlevaluelist", _("Commune or ward concerned"), units),
         _attribute(3, "name", "string", _("Full name of the sender"), []),
+        _attribute(4, "address", "string", _("Address of the sender"), []),
     ]
     return Doc("service_definition", {"service_code": code, "attributes": attributes})
 

@@ -114,6 +114,11 @@ class CaseIn(Schema):
     long: float | None = Field(None, ge=-180, le=180)
     address_string: Line | None = Field(None, max_length=250)
     name: Line | None = Field(None, max_length=150)
+    address: Line | None = Field(
+        None,
+        max_length=250,
+        description="The sender's own address; a complaint needs it with the name (LKN Art. 8).",
+    )
     phone: Line | None = Field(None, max_length=20)
     email: Line | None = Field(None, max_length=254)
     media_url: Line | None = Field(None, max_length=500)

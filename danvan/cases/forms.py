@@ -19,6 +19,7 @@ from danvan.core.upload_field import MultipleFileField
 from danvan.places.models import Agency, Unit
 from danvan.places.queries import served_communes
 
+from .intake import missing_for, missing_message, refused_without, required_for
 from .models import Channel, Topic
 from .timing import answer_variants
 from .workflow import DeclineReason, Kind
@@ -98,9 +99,26 @@ class SubmitForm(TextForm):
             "Choose a commune or ward from the list."
         )
         self.fields["topic"].error_messages["invalid_choice"] = _("Choose a topic from the list.")
+        self._mark_conditional()
         self.fields["email"].error_messages["invalid"] = _(
             "Enter a valid email address, for example ten@example.com."
         )
+
+    def _mark_conditional(self) -> None:
+        """Fields needed unless the letter is sent without a name are not labelled optional;
+        their help says when they are needed (the law's rule for complaints, denunciations)."""
+        needs = {
+            "name": _("Needed unless you tick 'Send without my name'."),
+            "address": _(
+                "Needed for a complaint (Article 8 of the Law on Complaints) and a"
+                " denunciation (Article 23 of the Law on Denunciations); without it a"
+                " denunciation is received only as information (Article 25)."
+            ),
+            "phone": _("A mobile number or an email is needed unless you send without your name."),
+        }
+        for name, help_text in needs.items():
+            self.fields[name].conditional = True  # type: ignore[attr-defined]
+            self.fields[name].help_text = help_text
 
     def clean_phone(self) -> str:
         raw = self.cleaned_data["phone"].strip()
@@ -117,15 +135,15 @@ class SubmitForm(TextForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("anonymous"):
-            if data.get("kind") == Kind.COMPLAINT:
-                self.add_error(
-                    "anonymous",
-                    _(
-                        "A complaint must carry the complainant's name and address (Luật Khiếu nại Art. 8)."
-                    ),
-                )
+            kind = data.get("kind", "")
+            if refused_without(kind):
+                self.add_error("anonymous", missing_message(kind, list(required_for(kind))))
             return data
-        if not data.get("name", "").strip():
+        kind = data.get("kind", "")
+        missing = missing_for(kind, data) if refused_without(kind) else []
+        for name in missing:
+            self.add_error(name, missing_message(kind, [name]))
+        if "name" not in missing and not data.get("name", "").strip():
             self.add_error("name", _("Enter your full name, or tick 'Send without my name'."))
         if (
             not data.get("phone")

@@ -3,14 +3,17 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from danvan.accounts.access import AnyUser, agency_ids_of, roles_of
+from danvan.accounts.phone import looks_like_phone, normalize_phone
 from danvan.accounts.roles import Role
 from danvan.core.paging import page_key, parse_page_key
 from danvan.language.search import search
 
+from . import timing
 from .access import ACTING_ROLES, visible_cases
 from .models import Case, CaseEvent, Topic
 from .workflow import OPEN
@@ -35,6 +38,45 @@ class QueueFilters:
 class Page:
     cases: list[Case]
     next_key: str | None
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    open: int
+    overdue: int
+    due_this_week: int
+
+
+def queue_counts(user: AnyUser) -> QueueCounts:
+    """The officer's open letters, how many are overdue and how many fall due within the
+    next seven days: one query whatever the number of letters."""
+    today = timezone.localdate()
+    totals = (
+        visible_cases(user)
+        .filter(status__in=OPEN)
+        .aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            week=Count("pk", filter=Q(due_on__gte=today, due_on__lte=today + timedelta(days=6))),
+        )
+    )
+    return QueueCounts(totals["open"], totals["overdue"], totals["week"])
+
+
+def queue_total(*, user: AnyUser, filters: QueueFilters) -> int:
+    """How many letters the filters select (the queue shows them a page at a time)."""
+    return _filtered(user, filters).count()
+
+
+def deadlines_mark(cases: list[Case]) -> None:
+    """Set `days_late` and `due_soon` on each case for the deadline cell."""
+    today = timezone.localdate()
+    for case in cases:
+        due = case.due_on
+        rule = case.resolve_rule if due and due == case.resolve_due else case.process_rule
+        late = timing.days_late(rule_code=rule, due=due, today=today) if due else 0
+        case.days_late = late  # type: ignore[attr-defined]
+        case.due_soon = bool(due) and not late and timing.due_soon(due=due, today=today)  # type: ignore[attr-defined, arg-type]
 
 
 def _filtered(user: AnyUser, f: QueueFilters) -> QuerySet[Case]:
@@ -66,19 +108,39 @@ SEARCH_SHOWN = 50
 
 
 def case_search(*, user: AnyUser, filters: QueueFilters) -> Page:
-    """The best matches for the words typed, among the letters the officer may see.
+    """The best matches for what the officer typed, among the letters they may see.
 
-    Exact-accent matches first, then by relevance (danvan.language.search); the other
-    filters narrow the matches. One page: the officer refines the words instead of paging.
+    What callers quote comes first: the tracking code (any spacing or case), the writer's
+    phone (any common format) or name. Then the words, exact accents first, by relevance
+    (danvan.language.search); the other filters narrow the matches. One page: the officer
+    refines the words instead of paging.
     """
+    scoped = _filtered(user, filters).select_related("unit", "topic", "assignee", "agency")
+    quoted = list(scoped.filter(_quoted(filters.text)).order_by("-id")[:SEARCH_SHOWN])
     scope = None if Role.AUDITOR in roles_of(user) else agency_ids_of(user, roles=ACTING_ROLES)
     hits = search(filters.text, source="case", scope_ids=scope, limit=SEARCH_SHOWN * 4)
-    rank = {hit.source_id: n for n, hit in enumerate(hits)}
-    cases = _filtered(user, filters).filter(pk__in=list(rank))
-    rows = sorted(
-        cases.select_related("unit", "topic", "assignee", "agency"), key=lambda c: rank[c.pk]
-    )
-    return Page(rows[:SEARCH_SHOWN], None)
+    rank = {hit.source_id: n for n, hit in enumerate(hits) if hit.source_id not in
+            {case.pk for case in quoted}}  # fmt: skip
+    rows = sorted(scoped.filter(pk__in=list(rank)), key=lambda c: rank[c.pk])
+    return Page((quoted + rows)[:SEARCH_SHOWN], None)
+
+
+def _quoted(text: str) -> Q:
+    """Letters named by a tracking code, a phone or a name in `text`.
+
+    A sealed letter (a denunciation's, even once reclassified) is never matched by who
+    wrote it: its identity is encrypted apart, and opening every sealed identity to compare
+    would be a logged look at each. Its plain name and phone columns are empty anyway
+    (case_denouncer_identity_not_plain); the exclusion keeps it so after reclassification.
+    """
+    found = Q(tracking_code=_tracking_code(text))
+    identity = Q(submitter_name__icontains=" ".join(text.split()))
+    if looks_like_phone(text):
+        try:
+            identity = Q(submitter_phone=normalize_phone(text))
+        except ValidationError:
+            identity = Q(pk__in=[])
+    return found | (identity & Q(identity_sealed=False))
 
 
 def case_queue(*, user: AnyUser, filters: QueueFilters, after: str | None = None) -> Page:
@@ -162,7 +224,7 @@ def case_tracked(code: str) -> tuple[Case, list[CaseEvent]] | None:
 
 
 def _tracking_code(code: str) -> str:
-    normalized = code.strip().upper().replace(" ", "")
+    normalized = "".join(code.split()).upper()
     if len(normalized) == 12:
         normalized = f"{normalized[:4]}-{normalized[4:8]}-{normalized[8:]}"
     return normalized

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from danvan.deadlines.compute import Pause, due_date
-from danvan.deadlines.rules import Rule
+from danvan.deadlines.rules import DayType, Rule
 from danvan.rulebook.store import current_calendar, current_rulebook
 
 from .workflow import Kind
@@ -74,3 +74,26 @@ def retention_until(*, archived: date) -> Due:
     """The last day an archived letter must be kept, from the rule in force that day."""
     rule = current_rulebook().rule(ARCHIVE_RETENTION_RULE, on=archived)
     return Due(rule.code, due_date(rule, archived, current_calendar()).due, rule.legal_basis)
+
+
+# A letter is "due soon" this many calendar days ahead of its deadline: a work-list hint,
+# not a legal figure.
+DUE_SOON_DAYS = 3
+
+
+def days_late(*, rule_code: str, due: date, today: date) -> int:
+    """Days `today` is past `due`, counted as the rule timing it counts (working or
+    calendar days); 0 when not late. A rule no longer known counts calendar days."""
+    if today <= due:
+        return 0
+    try:
+        rule = current_rulebook().rule(rule_code, on=due)
+    except LookupError:
+        rule = None
+    if rule is not None and rule.day_type == DayType.WORKING:
+        return current_calendar().working_days_between(due, today)
+    return (today - due).days
+
+
+def due_soon(*, due: date, today: date) -> bool:
+    return 0 <= (due - today).days <= DUE_SOON_DAYS

@@ -22,7 +22,16 @@ from . import forms, identity, services
 from .access import ACTING_ROLES, citizen_cases
 from .letter_form import LetterPost, citizen_draft, token_new
 from .models import Case
-from .queries import QueueFilters, case_by_tracking_code, case_queue, case_search, case_timeline
+from .queries import (
+    QueueFilters,
+    case_by_tracking_code,
+    case_queue,
+    case_search,
+    case_timeline,
+    deadlines_mark,
+    queue_counts,
+    queue_total,
+)
 from .submission import case_submit
 from .workflow import Kind, Status
 
@@ -115,12 +124,18 @@ def queue(request: HttpRequest) -> HttpResponse:
             case.snippet = snippet(case.content, filters.text)  # type: ignore[attr-defined]
     else:
         page = case_queue(user=request.user, filters=filters, after=g.get("after"))
+    deadlines_mark(page.cases)
+    rows_only = bool(request.htmx)  # type: ignore[attr-defined]
+    # The next page's rows alone (htmx) need neither the counts nor the total above them.
+    total = None if rows_only or filters.text else queue_total(user=request.user, filters=filters)
     query = g.copy()
     query.pop("after", None)
     context = {"page": page, "filters": filters, "kinds": Kind.choices, "statuses": Status.choices,
                "query": query.urlencode(), "today": timezone.localdate(),
-               "assign_form": _bulk_assign_form(request.user)}  # fmt: skip
-    template = "cases/queue.html#rows" if request.htmx else "cases/queue.html"  # type: ignore[attr-defined]
+               "assign_form": _bulk_assign_form(request.user),
+               "total": len(page.cases) if total is None else total,
+               "counts": None if rows_only else queue_counts(request.user)}  # fmt: skip
+    template = "cases/queue.html#rows" if rows_only else "cases/queue.html"
     return render(request, template, context)
 
 

@@ -12,7 +12,7 @@ TOPIC = Topic(pk=7, code="ha-tang")
 def cleaned(**changes):
     data = {"kind": "petition", "title": "", "description": "Đèn đường hỏng\nĐã hai tuần.",
             "lat": None, "long": None, "address_string": "Ngõ 5, Phố Hiến", "name": "",
-            "phone": "", "email": "", "media_url": ""}  # fmt: skip
+            "phone": "", "email": "", "address": "", "media_url": ""}  # fmt: skip
     return {**data, **changes}
 
 

@@ -100,7 +100,7 @@ def test_service_definition_has_the_attributes(db, fmt):
         assert all(a["variable"] == "true" and a["required"] == "false" for a in attributes)
     assert all(set(a) == ATTRIBUTE_FIELDS for a in attributes)
     assert all(fields == VALUE_FIELDS for fields in value_fields)
-    assert [a["code"] for a in attributes] == ["kind", "unit_code", "name"]
+    assert [a["code"] for a in attributes] == ["kind", "unit_code", "name", "address"]
     assert values["kind"] == ["feedback", "petition", "complaint"]
     assert "11953" in values["unit_code"]
     assert values["name"] == []
