@@ -235,3 +235,26 @@ def first_of(cases: QuerySet[Case]) -> Case | None:
     query's compile a quarter more (a case has 54 columns, often with 4 related rows)."""
     found = list(cases[:1])
     return found[0] if found else None
+
+
+WEEK = 7  # "due this week" on the home page: the queue's `due=7` filter
+
+
+@dataclass(frozen=True)
+class WorkCount:
+    """One number of an official's home and the queue query that lists its letters."""
+
+    label_key: str
+    count: int
+    query: str
+
+
+def work_counts(user: AnyUser) -> list[WorkCount]:
+    """Mine, overdue, due within a week: each counted with the queue's own filter, so the
+    number is the length of the list its link opens."""
+    wanted = [
+        ("mine", QueueFilters(mine=True), "mine=1"),
+        ("overdue", QueueFilters(overdue=True), "overdue=1"),
+        ("week", QueueFilters(due_within=WEEK), f"due={WEEK}"),
+    ]
+    return [WorkCount(key, _filtered(user, f).count(), query) for key, f, query in wanted]

@@ -17,7 +17,7 @@ from danvan.reception.queries import compliance_between
 
 from .access import Scope
 from .models import GRAINS, LetterMonth, LetterNow
-from .periods import Period, trend_months
+from .periods import Period, period_parse, trend_months
 
 MONTH_SUMS = ("received", "on_time", "late", "rated", "rating_sum", "complaints_on_time",
               "complaints_late")  # fmt: skip
@@ -193,3 +193,13 @@ def _total(rows: list[Figures]) -> Figures:
                      "commitments_on_time", "commitments_late"):  # fmt: skip
             setattr(total, name, getattr(total, name) + getattr(row, name))
     return total
+
+
+def month_figures(scope: Scope, day: date) -> tuple[Figures, str]:
+    """The month so far for an official's home (two grouped reads of the roll-up), and the
+    period code that opens the same figures on the overview."""
+    code = f"{day.year}-{day.month:02d}"
+    period = period_parse(code)
+    if period is None:  # cannot happen for a real day; said plainly rather than asserted
+        raise ValueError(code)
+    return _total([*letters_by(scope, Filters(period=period), "agency_id").values()]), code
