@@ -29,7 +29,7 @@ def test_client_lists_services_and_reads_a_definition(clients, fmt):
     attributes = definition["attributes"]
     if fmt == "xml":
         attributes = as_list(attributes["attribute"])
-    assert [a["code"] for a in attributes] == ["kind", "unit_code", "name"]
+    assert [a["code"] for a in attributes] == ["kind", "unit_code", "name", "address"]
 
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])

@@ -29,6 +29,7 @@ LETTER = {
     "service_code": "ha-tang", "description": "Ổ gà lớn trên đường Nguyễn Văn Linh.",
     "title": "Ổ gà", "unit_code": "11953", "address_string": "Phường Phố Hiến",
     "name": "Trần Thị Bình", "phone": "0912345679", "email": "binh@example.vn",
+    "address": "Số 3 phố Bạch Đằng, Phường Phố Hiến",
     "media_url": "https://example.vn/o-ga.jpg",
 }  # fmt: skip
 # ActionIn field -> (the case to act on, the action, a valid body)
