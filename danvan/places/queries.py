@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from danvan.core.refcache import reference
@@ -112,6 +112,6 @@ def unit_search(*, text: str, limit: int = 20) -> list[Unit]:
         Unit.objects.filter(folded_name__contains=needle)
         .exclude(level=Unit.Level.DISTRICT)
         .select_related("parent")
-        .order_by("valid_until", "level", "name")
+        .order_by(F("valid_until").asc(nulls_first=True), "level", "name")  # NULL: in force
     )
     return list(found[:limit])
