@@ -33,3 +33,19 @@ def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def cases_file(count: int, *, fresh: bool) -> Path:
+    """The cases benchmark's seeded file of `count` letters (seeded when missing or `fresh`),
+    with Django set up on it: what the benches that read letters start from."""
+    from bench import BENCH_DIR, django_setup
+
+    path = BENCH_DIR / f"cases-{count}.sqlite3"
+    if fresh:
+        remove_db(path)
+    django_setup(path)
+    print(f"cases={count}", flush=True)
+    from bench import cases
+
+    cases.prepare(path, count)
+    return path

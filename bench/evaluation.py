@@ -23,11 +23,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from bench.common import cases_file
+
 if TYPE_CHECKING:
     from danvan.evaluation.models import CriteriaSet
 
-from bench import BENCH_DIR, django_setup
-from bench.common import remove_db
 
 DEFAULT_COUNT = 100_000
 TARGET_S = 5.0
@@ -41,14 +41,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.count < 1 or args.repeat < 1:
         parser.error("--count and --repeat must be positive")
-    path = BENCH_DIR / f"cases-{args.count}.sqlite3"
-    if args.fresh:
-        remove_db(path)
-    django_setup(path)
-    print(f"cases={args.count}", flush=True)
-    from bench import cases
-
-    cases.prepare(path, args.count)
+    cases_file(args.count, fresh=args.fresh)
     figures = _measure(args.repeat)
     for name, value in figures.items():
         print(f"{name}={value:.2f}", flush=True)

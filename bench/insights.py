@@ -26,8 +26,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from bench import BENCH_DIR, django_setup
-from bench.common import percentile, remove_db
+from bench.common import cases_file, percentile
 
 DEFAULT_COUNT = 100_000
 SUPERVISOR = "danvan@demo.danvan.vn"
@@ -43,14 +42,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.count < 1 or args.requests < 1:
         parser.error("--count and --requests must be positive")
-    path = BENCH_DIR / f"cases-{args.count}.sqlite3"
-    if args.fresh:
-        remove_db(path)
-    django_setup(path)
-    print(f"cases={args.count}", flush=True)
-    from bench import cases
-
-    cases.prepare(path, args.count)
+    cases_file(args.count, fresh=args.fresh)
     figures = _measure(args.requests)
     for name, value in figures.items():
         print(f"{name}={value:.2f}", flush=True)
