@@ -6,11 +6,10 @@ from io import BytesIO
 
 from django.utils import timezone, translation
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from danvan.documents.services import DocumentKind, official_header, render_document
+from danvan.documents.sheets import sheet_style
 from danvan.places.models import Agency
 
 from .models import Group, Round
@@ -58,7 +57,7 @@ def _results_sheet(sheet: Worksheet, round_: Round, rows: list[Row]) -> None:
             float(r.unit.penalty), float(r.total), row.tier_label, FLAG_NAMES[r.flag],
             a.ineligible_reason,
         ])  # fmt: skip
-    _style(sheet, heading_row=3, widths=[7, 16, 44, 20, 10, 12, 12, 10, 10, 10, 24, 12, 40])
+    sheet_style(sheet, heading_row=3, widths=[7, 16, 44, 20, 10, 12, 12, 10, 10, 10, 24, 12, 40])
 
 
 def _lines_sheet(sheet: Worksheet, round_: Round, rows: list[Row]) -> None:
@@ -70,16 +69,7 @@ def _lines_sheet(sheet: Worksheet, round_: Round, rows: list[Row]) -> None:
         finals = {line.criterion.pk: line.final for line in lines_of(row.assessment, tree)}
         sheet.append([row.assessment.agency.code, row.assessment.agency.name,
                       *[float(finals[leaf.pk]) for leaf in leaves]])  # fmt: skip
-    _style(sheet, heading_row=1, widths=[16, 44] + [8] * len(leaves))
-
-
-def _style(sheet: Worksheet, *, heading_row: int, widths: list[int]) -> None:
-    for cell in sheet[heading_row]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for n, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(n)].width = width
-    sheet.freeze_panes = f"A{heading_row + 1}"
+    sheet_style(sheet, heading_row=1, widths=[16, 44] + [8] * len(leaves))
 
 
 # The decision -----------------------------------------------------------------------------

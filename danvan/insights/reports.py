@@ -10,12 +10,11 @@ from io import BytesIO
 from django.conf import settings
 from django.utils import timezone, translation
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from danvan.cases.workflow import Kind
 from danvan.documents.services import DocumentKind, official_header, render_document
+from danvan.documents.sheets import sheet_style
 from danvan.places.models import Agency, Unit
 
 from .access import Scope
@@ -96,7 +95,7 @@ def _summary_sheet(sheet: Worksheet, data: ReportData) -> None:
     sheet.append([])
     sheet.append(["Ngày tiếp công dân phải tổ chức", data.total.reception_required])
     sheet.append(["Ngày tiếp công dân đã tổ chức", data.total.reception_held])
-    _style(sheet, heading_row=3, widths=[34] + [14] * len(LETTER_HEADINGS))
+    sheet_style(sheet, heading_row=3, widths=[34] + [14] * len(LETTER_HEADINGS))
 
 
 def _agencies_sheet(sheet: Worksheet, data: ReportData) -> None:
@@ -105,14 +104,14 @@ def _agencies_sheet(sheet: Worksheet, data: ReportData) -> None:
     for row in data.agencies:
         sheet.append([row.name, *_letter_cells(row), row.reception_required, row.reception_held,
                       row.commitments_on_time, row.commitments_late])  # fmt: skip
-    _style(sheet, heading_row=3, widths=[44] + [14] * len(AGENCY_HEADINGS))
+    sheet_style(sheet, heading_row=3, widths=[44] + [14] * len(AGENCY_HEADINGS))
 
 
 def _named_sheet(sheet: Worksheet, heading: str, rows: list[Figures]) -> None:
     sheet.append([heading, *LETTER_HEADINGS])
     for row in rows:
         sheet.append([row.name or "Chưa xác định", *_letter_cells(row)])
-    _style(sheet, heading_row=1, widths=[34] + [14] * len(LETTER_HEADINGS))
+    sheet_style(sheet, heading_row=1, widths=[34] + [14] * len(LETTER_HEADINGS))
 
 
 def _trend_sheet(sheet: Worksheet, data: ReportData) -> None:
@@ -120,16 +119,7 @@ def _trend_sheet(sheet: Worksheet, data: ReportData) -> None:
     for row in data.trend:
         month = row.key.strftime("%m/%Y") if isinstance(row.key, date) else ""
         sheet.append([month, row.received, row.on_time, row.late, _float(row.on_time_pct)])
-    _style(sheet, heading_row=1, widths=[12, 14, 14, 14, 18])
-
-
-def _style(sheet: Worksheet, *, heading_row: int, widths: list[int]) -> None:
-    for cell in sheet[heading_row]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for n, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(n)].width = width
-    sheet.freeze_panes = f"A{heading_row + 1}"
+    sheet_style(sheet, heading_row=1, widths=[12, 14, 14, 14, 18])
 
 
 # DOCX -------------------------------------------------------------------------------------
