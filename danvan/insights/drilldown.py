@@ -18,7 +18,7 @@ from danvan.cases.workflow import OPEN, Status
 
 from .access import Scope
 from .models import HotIssue
-from .queries import Filters, topic_subtree
+from .queries import Filters, narrowed
 
 PAGE_SIZE = 50
 WHAT = ("received", "open", "overdue", "hot")
@@ -89,18 +89,7 @@ def _parse_key(text: str | None) -> tuple[datetime, int] | None:
 
 
 def _cases(scope: Scope, behind: Behind) -> QuerySet[Case]:
-    f = behind.filters
-    cases = Case.objects.all()
-    if behind.agency is not None:
-        cases = cases.filter(agency_id=behind.agency)
-    elif not scope.province:  # a head: their agencies; else every one (one province served)
-        cases = cases.filter(agency_id__in=sorted(scope.agency_ids))
-    if f.unit:
-        cases = cases.filter(unit_id=f.unit)
-    if f.topic:
-        cases = cases.filter(topic_id__in=topic_subtree(f.topic))
-    if f.kind:
-        cases = cases.filter(kind=f.kind)
+    cases = narrowed(Case.objects.all(), scope, behind.filters, agency=behind.agency)
     return _what(cases, behind)
 
 

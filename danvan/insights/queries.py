@@ -96,9 +96,17 @@ def grain_for(f: Filters, by: str, *, province: bool) -> str:
 
 
 def _filtered(rows: QuerySet[Any], scope: Scope, f: Filters, by: str) -> QuerySet[Any]:
-    grain = grain_for(f, by, province=scope.province)
-    rows = rows.filter(grain=grain)
-    if not scope.province:  # a head: their agencies; else every one (one province served)
+    return narrowed(rows.filter(grain=grain_for(f, by, province=scope.province)), scope, f)
+
+
+def narrowed(
+    rows: QuerySet[Any], scope: Scope, f: Filters, *, agency: int | None = None
+) -> QuerySet[Any]:
+    """Rows (roll-up rows or letters) of the scope's agencies, or of `agency`, narrowed by the
+    filters' commune, topic (with its subtopics) and kind."""
+    if agency is not None:
+        rows = rows.filter(agency_id=agency)
+    elif not scope.province:  # a head: their agencies; else every one (one province served)
         rows = rows.filter(agency_id__in=sorted(scope.agency_ids))
     if f.unit:
         rows = rows.filter(unit_id=f.unit)
